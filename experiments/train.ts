@@ -1,0 +1,48 @@
+/**
+ * Train one TRM.
+ *
+ *   deno task train --preset cpu --out results/runs/my-run [--resume] [--n 4 --T 2 ...]
+ *
+ * Any config key is a flag (see `--help`). Ctrl-C stops after a checkpoint;
+ * `--resume` continues from it.
+ *
+ * @module
+ */
+import { configFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
+import { configKeys } from "@kit/run/config.ts";
+import { progressPrinter } from "@kit/run/progress.ts";
+import { trainRun } from "@kit/run/run.ts";
+import { defaultRunFolder } from "@kit/run/run_id.ts";
+
+const FLAGS = { preset: "string", out: "string", resume: "boolean", quiet: "boolean", help: "boolean" } as const;
+
+export async function main(args: string[]): Promise<number> {
+  const p = parseCommandLine(args, FLAGS);
+  if (p.flags.help) {
+    console.log(`usage: deno task train [--preset smoke|cpu|paper] [--out DIR] [--resume] [--KEY VALUE ...]\nkeys: ${configKeys().join(" ")}\naliases: --n (latentSteps) --T (recursions) --nsup (supervisionSteps)`);
+    return 0;
+  }
+  const cfg = configFromArgs(p);
+  const out = (p.flags.out as string | undefined) ?? defaultRunFolder(cfg);
+  const controller = new AbortController();
+  const onSigint = () => {
+    console.error("\ninterrupted: writing a checkpoint, then stopping (Ctrl-C again to kill)");
+    Deno.removeSignalListener("SIGINT", onSigint);
+    controller.abort();
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  console.error(`run folder ${out}`);
+  const summary = await trainRun(cfg, {
+    out,
+    resume: Boolean(p.flags.resume),
+    signal: controller.signal,
+    command: ["deno task train", ...args].join(" "),
+    onEvent: progressPrinter({ timeBudgetMin: cfg.train.timeBudgetMin, quiet: Boolean(p.flags.quiet) }),
+  });
+  Deno.removeSignalListener("SIGINT", onSigint);
+  const t = summary.test;
+  console.log(`held-out exact accuracy ${(100 * t.exactAcc).toFixed(1)}% (cell ${(100 * t.tokenAcc).toFixed(1)}%, ${t.count} puzzles) after ${summary.step} steps, ${summary.wallSec.toFixed(0)} s [${summary.stoppedBy}]`);
+  return 0;
+}
+
+if (import.meta.main) await runMain(() => main(Deno.args));

@@ -1,0 +1,130 @@
+/**
+ * The parts of the tiny network (reference `models/layers.py`): linear maps,
+ * the weightless RMSNorm, SwiGLU, rotary embeddings and attention.
+ *
+ * Shapes: B batch, L sequence length (puzzle prefix included), D hidden size,
+ * N = rows of a 2-D activation (usually B*L).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+// tfjs-core's Node build registers no gradients and its ESM files cannot be
+// imported one by one in Deno (extensionless paths); the union package's Node
+// bundle registers them all on the same (deduplicated) tfjs-core.
+import "@tensorflow/tfjs";
+
+/**
+ * x·W with a gradient that only uses plain, untransposed 2-D matMuls.
+ *
+ * tfjs's stock matMul gradient calls matMul with transposeA/transposeB,
+ * which the wasm backend runs in a naive loop 12-35x slower than its XNNPACK
+ * path. Transposing explicitly first keeps every product on the fast path
+ * (../shared/docs/platform-notes.md). The result is identical on all backends.
+ */
+const matMulFastGrad = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.matMul(x, w),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy)];
+    },
+  };
+  // customGrad's typing cannot express a (tensor, tensor, save) signature.
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+
+let useFastGrad = true;
+
+/** Chooses the matMul gradient: fast explicit transposes (default) or tfjs's stock one (for parity tests). */
+export function setFastMatMulGrad(on: boolean): void {
+  useFastGrad = on;
+}
+
+/** x·W over the last axis of x: [..., in] x [in, out] -> [..., out]. */
+export function linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+  const [inDim, outDim] = w.shape as [number, number];
+  const lead = x.shape.slice(0, -1);
+  const x2 = x.rank === 2 ? x as tf.Tensor2D : tf.reshape(x, [-1, inDim]) as tf.Tensor2D;
+  const y = useFastGrad ? matMulFastGrad(x2, w as tf.Tensor2D) : tf.matMul(x2, w as tf.Tensor2D);
+  return x.rank === 2 ? y : tf.reshape(y, [...lead, outDim]);
+}
+
+/**
+ * Embedding lookup as oneHot(ids)·E. tfjs's `gather` has no gradient on wasm
+ * (it needs UnsortedSegmentSum); the one-hot product has one everywhere and is
+ * cheap for small vocabularies. ids: [...] int32 -> [..., D].
+ */
+export function embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  const [rows] = table.shape as [number, number];
+  const flat = tf.reshape(ids, [-1]) as tf.Tensor1D;
+  // tf.oneHot refuses depth 1 (Sudoku's single puzzle id): every row is then that one row.
+  const oneHot = rows === 1 ? tf.ones([flat.shape[0], 1]) : tf.cast(tf.oneHot(flat, rows), "float32");
+  const out = linear(oneHot, table);
+  return tf.reshape(out, [...ids.shape, table.shape[1]!]);
+}
+
+/** RMSNorm without a gain over the last axis: x / sqrt(mean(x^2) + eps). */
+export function rmsNorm(x: tf.Tensor, eps: number): tf.Tensor {
+  return tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)));
+}
+
+/**
+ * SwiGLU on the last axis: down(silu(gate) * up), with gate and up the two
+ * halves of one fused projection (`gate_up_proj`), no biases.
+ */
+export function swiglu(x: tf.Tensor, gateUp: tf.Tensor, down: tf.Tensor): tf.Tensor {
+  const gu = linear(x, gateUp);
+  const [gate, up] = tf.split(gu, 2, -1) as [tf.Tensor, tf.Tensor];
+  return linear(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), down);
+}
+
+/** cos and sin tables for RoPE, [L, headDim], frequencies repeated twice (rotate_half layout). */
+export function ropeTables(length: number, headDim: number, theta: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+  const half = headDim / 2;
+  const cos = new Float32Array(length * headDim);
+  const sin = new Float32Array(length * headDim);
+  for (let p = 0; p < length; p++) {
+    for (let i = 0; i < half; i++) {
+      const angle = p / Math.pow(theta, (2 * i) / headDim);
+      for (const j of [i, i + half]) {
+        cos[p * headDim + j] = Math.cos(angle);
+        sin[p * headDim + j] = Math.sin(angle);
+      }
+    }
+  }
+  return { cos: tf.tensor2d(cos, [length, headDim]), sin: tf.tensor2d(sin, [length, headDim]) };
+}
+
+/** Rotary embedding on [B, H, L, hd]: x*cos + rotate_half(x)*sin, rotate_half(x) = [-x2, x1]. */
+export function applyRope(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor4D {
+  const half = x.shape[3] / 2;
+  const [x1, x2] = tf.split(x, [half, half], 3) as [tf.Tensor4D, tf.Tensor4D];
+  const rotated = tf.concat([tf.neg(x2), x1], 3);
+  return tf.add(tf.mul(x, cos), tf.mul(rotated, sin)) as tf.Tensor4D;
+}
+
+/**
+ * Non-causal multi-head self-attention with a fused qkv projection and no
+ * biases: [B, L, D] -> [B, L, D]. RoPE on q and k when tables are given.
+ */
+export function attention(
+  h: tf.Tensor3D,
+  qkv: tf.Tensor,
+  out: tf.Tensor,
+  heads: number,
+  rope?: { cos: tf.Tensor2D; sin: tf.Tensor2D },
+): tf.Tensor3D {
+  const [b, l, d] = h.shape;
+  const hd = d / heads;
+  const proj = tf.reshape(linear(h, qkv), [b, l, 3, heads, hd]);
+  const qkvT = tf.transpose(proj, [2, 0, 3, 1, 4]); // [3, B, H, L, hd]
+  let [q, k, v] = tf.unstack(qkvT, 0) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+  if (rope) {
+    q = applyRope(q, rope.cos, rope.sin);
+    k = applyRope(k, rope.cos, rope.sin);
+  }
+  const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd)); // [B, H, L, L]
+  const ctx = tf.matMul(tf.softmax(scores), v); // [B, H, L, hd]
+  const merged = tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [b, l, d]);
+  return linear(merged, out) as tf.Tensor3D;
+}

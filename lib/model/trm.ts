@@ -1,0 +1,158 @@
+/**
+ * The Tiny Recursive Model (arXiv 2510.04871, §4; reference `trm.py`).
+ *
+ * One tiny network `net` improves a latent z and an answer y from the
+ * embedded question x:
+ *
+ *     repeat n times:  z = net(z + y + x)     // latentStep: recursive reasoning
+ *     y = net(y + z)                           // answerStep: refine the answer
+ *
+ * That is one *recursion*. A *supervision step* runs T recursions, the first
+ * T-1 without gradient, then decodes y into token logits and a halting logit
+ * and hands (y, z) on, detached, to the next supervision step.
+ *
+ * Shapes: B batch, S puzzle tokens, P puzzle prefix, L = P + S, D hidden, V vocab.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { type ModelConfig, totalLength } from "./config.ts";
+import type { Weights } from "./init.ts";
+import { attention, embed, linear, rmsNorm, ropeTables, swiglu } from "./layers.ts";
+import { detach, noGrad } from "./nograd.ts";
+
+/** The state carried across supervision steps: answer y and latent z, [B, L, D]. */
+export interface State {
+  y: tf.Tensor3D;
+  z: tf.Tensor3D;
+}
+
+/** The question: puzzle tokens [B, S] and puzzle identifiers [B], int32. */
+export interface Question {
+  inputs: tf.Tensor2D;
+  puzzleIds: tf.Tensor1D;
+}
+
+/** What one supervision step produces. */
+export interface StepOutput {
+  /** Token logits of the answer, [B, S, V] (prefix dropped). */
+  logits: tf.Tensor3D;
+  /** Halting logit, [B] (`q_halt`). */
+  qHalt: tf.Tensor1D;
+  /** Second halting output, [B] (`q_continue`; only HRM-style ACT trains it). */
+  qContinue: tf.Tensor1D;
+  /** New (y, z), detached: gradients never cross supervision steps. */
+  state: State;
+}
+
+/** TRM for one config; the weights are passed in, so EMA weights evaluate the same way. */
+export class TRM {
+  readonly cfg: ModelConfig;
+  readonly #rope?: { cos: tf.Tensor2D; sin: tf.Tensor2D };
+
+  constructor(cfg: ModelConfig) {
+    this.cfg = cfg;
+    if (cfg.mixer === "attention" && cfg.posEncoding === "rope") {
+      const tables = ropeTables(totalLength(cfg), cfg.hiddenSize / cfg.heads, cfg.ropeTheta);
+      this.#rope = { cos: tf.keep(tables.cos), sin: tf.keep(tables.sin) };
+    }
+  }
+
+  /** y and z at the start of an example: the fixed vectors y_init, z_init at every position. */
+  initialState(w: Weights, batch: number): State {
+    const shape: [number, number, number] = [batch, totalLength(this.cfg), this.cfg.hiddenSize];
+    return tf.tidy(() => ({
+      y: tf.broadcastTo(w.y_init!, shape) as tf.Tensor3D,
+      z: tf.broadcastTo(w.z_init!, shape) as tf.Tensor3D,
+    }));
+  }
+
+  /** x: token embeddings behind P prefix slots (slot 0 = puzzle embedding, the rest zero), times sqrt(D). */
+  embedQuestion(w: Weights, q: Question): tf.Tensor3D {
+    const { hiddenSize: d, puzzlePrefix: p } = this.cfg;
+    let x = embed(w.embed_tokens!, q.inputs); // [B, S, D]
+    if (p > 0) {
+      const b = q.inputs.shape[0];
+      const puzzle = tf.reshape(embed(w.puzzle_emb!, q.puzzleIds), [b, 1, d]);
+      const parts = [puzzle];
+      if (p > 1) parts.push(tf.zeros([b, p - 1, d]));
+      x = tf.concat([...parts, x], 1); // [B, L, D]
+    }
+    return tf.mul(x, Math.sqrt(d)) as tf.Tensor3D;
+  }
+
+  /** The tiny network: `layers` post-norm blocks applied to h + injection. */
+  net(w: Weights, h: tf.Tensor3D, injection: tf.Tensor3D): tf.Tensor3D {
+    let out = tf.add(h, injection) as tf.Tensor3D;
+    for (let i = 0; i < this.cfg.layers; i++) out = this.block(w, `layers.${i}`, out);
+    return out;
+  }
+
+  /** z = net(z + y + x). */
+  latentStep(w: Weights, x: tf.Tensor3D, y: tf.Tensor3D, z: tf.Tensor3D): tf.Tensor3D {
+    return this.net(w, z, tf.add(y, x) as tf.Tensor3D);
+  }
+
+  /** y = net(y + z); the question is not an input, so y can only be read off z. */
+  answerStep(w: Weights, y: tf.Tensor3D, z: tf.Tensor3D): tf.Tensor3D {
+    return this.net(w, y, z);
+  }
+
+  /** One recursion: n latent steps, then one answer step. */
+  recursion(w: Weights, x: tf.Tensor3D, s: State): State {
+    let z = s.z;
+    for (let i = 0; i < this.cfg.latentSteps; i++) z = this.latentStep(w, x, s.y, z);
+    return { y: this.answerStep(w, s.y, z), z };
+  }
+
+  /** One supervision step: T-1 recursions without gradient, one with, then the heads. */
+  supervisionStep(w: Weights, q: Question, s: State): StepOutput {
+    const x = this.embedQuestion(w, q);
+    let state = s;
+    noGrad(() => {
+      for (let t = 0; t < this.cfg.recursions - 1; t++) {
+        const prev = state;
+        state = tf.tidy(() => this.recursion(w, x, prev) as unknown as tf.TensorContainer) as unknown as State;
+        if (prev !== s) tf.dispose([prev.y, prev.z]);
+      }
+    });
+    const last = this.recursion(w, x, state);
+    if (state !== s) tf.dispose([state.y, state.z]);
+    const { logits, qHalt, qContinue } = this.heads(w, last.y);
+    return { logits, qHalt, qContinue, state: { y: detach(last.y), z: detach(last.z) } };
+  }
+
+  /** Output head on the puzzle positions of y; halting head on prefix slot 0 of y. */
+  heads(w: Weights, y: tf.Tensor3D): { logits: tf.Tensor3D; qHalt: tf.Tensor1D; qContinue: tf.Tensor1D } {
+    const { puzzlePrefix: p, seqLen, hiddenSize: d } = this.cfg;
+    const b = y.shape[0];
+    const answer = p > 0 ? tf.slice(y, [0, p, 0], [b, seqLen, d]) : y;
+    const logits = linear(answer, w.lm_head!) as tf.Tensor3D; // [B, S, V]
+    const first = tf.reshape(tf.slice(y, [0, 0, 0], [b, 1, d]), [b, d]);
+    const q = tf.add(linear(first, w["q_head.weight"]!), w["q_head.bias"]!); // [B, 2]
+    const [qHalt, qContinue] = tf.unstack(q, 1) as [tf.Tensor1D, tf.Tensor1D];
+    return { logits, qHalt, qContinue };
+  }
+
+  /** Post-norm block: mix tokens (sequence MLP or attention), then a channel SwiGLU. */
+  block(w: Weights, p: string, h: tf.Tensor3D): tf.Tensor3D {
+    const eps = this.cfg.rmsEps;
+    if (this.cfg.mixer === "mlp") {
+      // [B, L, D] -> [B, D, L]: the SwiGLU mixes positions; the reference also
+      // takes this RMSNorm over the sequence axis, before transposing back.
+      const t = tf.transpose(h, [0, 2, 1]);
+      const mixed = swiglu(t, w[`${p}.mlp_t.gate_up_proj`]!, w[`${p}.mlp_t.down_proj`]!);
+      h = tf.transpose(rmsNorm(tf.add(t, mixed), eps), [0, 2, 1]) as tf.Tensor3D;
+    } else {
+      const a = attention(h, w[`${p}.self_attn.qkv_proj`]!, w[`${p}.self_attn.o_proj`]!, this.cfg.heads, this.#rope);
+      h = rmsNorm(tf.add(h, a), eps) as tf.Tensor3D;
+    }
+    const m = swiglu(h, w[`${p}.mlp.gate_up_proj`]!, w[`${p}.mlp.down_proj`]!);
+    return rmsNorm(tf.add(h, m), eps) as tf.Tensor3D;
+  }
+
+  /** Frees the constant tables this model holds. */
+  dispose(): void {
+    if (this.#rope) tf.dispose([this.#rope.cos, this.#rope.sin]);
+  }
+}

@@ -1,0 +1,48 @@
+import { assert, assertEquals, assertThrows } from "../util/assert.ts";
+import { configDiff, flattenConfig, resolveConfig } from "./config.ts";
+import { parseCommandLine } from "./cli.ts";
+import { configHash } from "./run_id.ts";
+
+Deno.test("resolveConfig() applies preset, then overrides by leaf, section.leaf or paper alias", () => {
+  const c = resolveConfig("smoke", { n: "3", T: 2, "model.hiddenSize": "48", ema: "false", mixer: "attention" });
+  assertEquals([c.model.latentSteps, c.model.recursions, c.model.hiddenSize, c.train.ema, c.model.mixer], [3, 2, 48, false, "attention"]);
+  assertEquals(c.data.size, 4);
+  assertEquals([c.model.vocabSize, c.model.seqLen], [6, 16]); // derived from the 4x4 data
+  assert(Object.isFrozen(c) && Object.isFrozen(c.model));
+});
+
+Deno.test("resolveConfig() rejects unknown keys with a suggestion and the valid keys", () => {
+  const e = assertThrows(() => resolveConfig("smoke", { hiden: 64 }), 'unknown config key "hiden"');
+  assert(e.message.includes('did you mean "hiddenSize"'), e.message);
+  assert(e.message.includes("latentSteps"), "lists the valid keys");
+  assertThrows(() => resolveConfig("smokey"), 'unknown preset "smokey"');
+});
+
+Deno.test("resolveConfig() checks value types, choices and cross-field rules", () => {
+  assertThrows(() => resolveConfig("smoke", { lr: "fast" }), 'config key "lr" needs a number, got "fast"');
+  assertThrows(() => resolveConfig("smoke", { ema: "maybe" }), 'config key "ema" needs true or false');
+  assertThrows(() => resolveConfig("smoke", { mixer: "conv" }), 'must be one of "mlp", "attention"');
+  assertThrows(() => resolveConfig("smoke", { mixer: "attention", hiddenSize: 30, heads: 4 }), "heads (4) must divide hiddenSize (30)");
+  assertThrows(() => resolveConfig("smoke", { vocabSize: 3 }), "set from the data");
+  assertThrows(() => resolveConfig("smoke", { blanks: 16 }), "blanks must be between 1 and 15");
+});
+
+Deno.test("flattenConfig() has unique, dot-free leaves; configDiff() and configHash() see changes", () => {
+  const a = resolveConfig("smoke"), b = resolveConfig("smoke", { seed: 1 });
+  const flat = flattenConfig(a);
+  const total = Object.values(a).reduce((n, s) => n + Object.keys(s).length, 0);
+  assertEquals(Object.keys(flat).length, total);
+  assert(Object.keys(flat).every((k) => !k.includes(".")));
+  assertEquals(configDiff(a, b), ["seed: 0 -> 1"]);
+  assert(configHash(a) !== configHash(b) && configHash(a) === configHash(resolveConfig("smoke")));
+});
+
+Deno.test("parseCommandLine() reads own flags, config keys and rejects typos", () => {
+  const p = parseCommandLine(["--preset", "smoke", "--n", "3", "--T=2", "--resume", "--out", "x"], {
+    preset: "string", out: "string", resume: "boolean",
+  });
+  assertEquals(p.flags, { preset: "smoke", resume: true, out: "x" });
+  assertEquals(p.overrides, { n: "3", T: "2" });
+  assertThrows(() => parseCommandLine(["--latentStep", "3"]), 'did you mean "latentSteps"');
+  assertThrows(() => parseCommandLine(["--lr"]), "--lr needs a value");
+});

@@ -1,0 +1,184 @@
+/**
+ * One training run in a run folder:
+ *
+ *     <out>/config.json         resolved config, backend, seed, code version, command
+ *     <out>/metrics.jsonl       one JSON line per log or evaluation event
+ *     <out>/checkpoint.safetensors  full training state (atomic writes)
+ *     <out>/summary.json        final held-out metrics
+ *
+ * Progress goes to an `onEvent` callback, so the CLI draws a bar, notebooks
+ * plot and tests stay quiet.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { encodePuzzles, loadTaskData, Sampler, type TaskData } from "../data/batches.ts";
+import { countParameters } from "../model/init.ts";
+import { type BackendInfo, useBackend } from "../train/backend.ts";
+import { loadTensorFile, saveTensorFile, writeFileAtomic } from "../train/checkpoint.ts";
+import type { EvalMetrics } from "../train/evaluate.ts";
+import { checkpointConfig, restoreTrainer, trainerToFile } from "../train/state.ts";
+import { Trainer, trainMetrics, type TrainMetrics } from "../train/trainer.ts";
+import { type Config, configDiff } from "./config.ts";
+
+/** What a run reports while it works. */
+export type RunEvent =
+  | { kind: "data"; what: string; done: number; total: number }
+  | { kind: "start"; step: number; steps: number; params: number; backend: BackendInfo; resumed: boolean }
+  | { kind: "log"; step: number; steps: number; metrics: TrainMetrics; lr: number; tokensPerSec: number; elapsedSec: number }
+  | { kind: "eval"; step: number; metrics: EvalMetrics; final: boolean }
+  | { kind: "checkpoint"; step: number; path: string };
+
+/** The outcome of a run. */
+export interface RunSummary {
+  step: number;
+  stoppedBy: "steps" | "time" | "signal";
+  params: number;
+  backend: string;
+  wallSec: number;
+  tokensPerSec: number;
+  test: EvalMetrics;
+  train: TrainMetrics | undefined;
+}
+
+/** Options of {@link trainRun}. */
+export interface RunOptions {
+  /** Run folder; nothing is written when omitted. */
+  out?: string;
+  /** Continue from `<out>/checkpoint.safetensors` if it exists. */
+  resume?: boolean;
+  onEvent?: (e: RunEvent) => void;
+  /** Stops cleanly (checkpoint written) when aborted, e.g. on Ctrl-C. */
+  signal?: AbortSignal;
+  /** Recorded in config.json. */
+  command?: string;
+  /** Data already built for this config (notebooks reuse it). */
+  data?: TaskData;
+}
+
+/** The code version: git commit (with "+dirty" for local changes), or "unknown". */
+export async function codeVersion(): Promise<string> {
+  try {
+    const run = (args: string[]) => new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).output();
+    const head = await run(["rev-parse", "--short", "HEAD"]);
+    if (!head.success) return "unknown";
+    const dirty = await run(["status", "--porcelain", "--untracked-files=no"]);
+    const rev = new TextDecoder().decode(head.stdout).trim();
+    return new TextDecoder().decode(dirty.stdout).trim() ? `${rev}+dirty` : rev;
+  } catch {
+    return "unknown";
+  }
+}
+
+async function appendLine(path: string | undefined, obj: unknown): Promise<void> {
+  if (path) await Deno.writeTextFile(path, JSON.stringify(obj) + "\n", { append: true });
+}
+
+/** Drops metric lines past `step` (they were written after the checkpoint we resume from). */
+async function truncateMetrics(path: string, step: number): Promise<void> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch {
+    return;
+  }
+  const keep = text.split("\n").filter((l) => l.trim() && JSON.parse(l).step <= step);
+  await writeFileAtomic(path, new TextEncoder().encode(keep.map((l) => l + "\n").join("")));
+}
+
+/** Trains one model as `cfg` says; returns the final held-out metrics. */
+export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunSummary> {
+  const emit = opts.onEvent ?? (() => {});
+  const backend = await useBackend(cfg.run.backend);
+  const data = opts.data ?? await loadTaskData(cfg.data, cfg.run.seed, (what, done, total) => emit({ kind: "data", what, done, total }));
+  const test = encodePuzzles(data.test);
+  const trainer = new Trainer(cfg, new Sampler(data.train, { augment: cfg.data.augment, seed: cfg.run.seed }));
+  const out = opts.out;
+  const ckpt = out ? `${out}/checkpoint.safetensors` : undefined;
+  const metricsPath = out ? `${out}/metrics.jsonl` : undefined;
+  let resumed = false;
+  try {
+    if (out) await Deno.mkdir(out, { recursive: true });
+    if (opts.resume && ckpt && await exists(ckpt)) {
+      const file = await loadTensorFile(ckpt);
+      const diff = configDiff(checkpointConfig(file, ckpt), cfg);
+      if (diff.length) throw new Error(`cannot resume ${out} with a different config:\n  ${diff.join("\n  ")}`);
+      restoreTrainer(trainer, file, ckpt);
+      await truncateMetrics(metricsPath!, trainer.step);
+      resumed = true;
+    } else if (metricsPath) await Deno.writeTextFile(metricsPath, "");
+    const params = countParameters(cfg.model);
+    if (out) {
+      const record = { config: cfg, seed: cfg.run.seed, backend, params, data: data.source, code: await codeVersion(), command: opts.command ?? "", deno: Deno.version.deno, started: new Date().toISOString() };
+      await Deno.writeTextFile(`${out}/config.json`, JSON.stringify(record, null, 2) + "\n");
+    }
+    emit({ kind: "start", step: trainer.step, steps: cfg.train.steps, params, backend, resumed });
+
+    const save = async () => {
+      if (!ckpt) return;
+      await saveTensorFile(ckpt, await trainerToFile(trainer));
+      emit({ kind: "checkpoint", step: trainer.step, path: ckpt });
+    };
+    const t = cfg.train;
+    const start = performance.now();
+    let window: tf.Tensor1D[] = [];
+    let windowStart = performance.now(), windowStep = trainer.step, tokensPerSec = 0;
+    let lastTrain: TrainMetrics | undefined;
+    let stoppedBy: RunSummary["stoppedBy"] = "steps";
+    while (trainer.step < t.steps) {
+      if (opts.signal?.aborted) {
+        stoppedBy = "signal";
+        break;
+      }
+      if (t.timeBudgetMin > 0 && performance.now() - start > t.timeBudgetMin * 60_000) {
+        stoppedBy = "time";
+        break;
+      }
+      window.push(trainer.trainStep());
+      if (trainer.step % t.logEvery === 0 || trainer.step === t.steps) {
+        // The only data sync of the loop: once per logEvery steps.
+        const mean = tf.tidy(() => tf.mean(tf.stack(window), 0));
+        const v = await mean.data();
+        tf.dispose([mean, ...window]);
+        window = [];
+        const now = performance.now();
+        tokensPerSec = ((trainer.step - windowStep) * t.batchSize * cfg.model.seqLen) / ((now - windowStart) / 1000);
+        windowStart = now;
+        windowStep = trainer.step;
+        lastTrain = trainMetrics(v);
+        const lr = t.lr * Math.min(1, trainer.step / Math.max(1, t.warmupSteps));
+        const ev = { kind: "log" as const, step: trainer.step, steps: t.steps, metrics: lastTrain, lr, tokensPerSec, elapsedSec: (now - start) / 1000 };
+        emit(ev);
+        await appendLine(metricsPath, { step: ev.step, kind: "train", ...lastTrain, lr, tokensPerSec, elapsedSec: ev.elapsedSec, epochs: trainer.sampler.epochs });
+      }
+      if (t.evalEvery > 0 && trainer.step % t.evalEvery === 0 && trainer.step < t.steps) {
+        const m = await trainer.evaluate(test, { limit: t.evalLimit });
+        emit({ kind: "eval", step: trainer.step, metrics: m, final: false });
+        await appendLine(metricsPath, { step: trainer.step, kind: "eval", ...m });
+      }
+      if (t.checkpointEvery > 0 && trainer.step % t.checkpointEvery === 0) await save();
+    }
+    tf.dispose(window);
+    await save();
+    const final = await trainer.evaluate(test);
+    emit({ kind: "eval", step: trainer.step, metrics: final, final: true });
+    await appendLine(metricsPath, { step: trainer.step, kind: "final", ...final });
+    const summary: RunSummary = {
+      step: trainer.step, stoppedBy, params, backend: backend.name, wallSec: (performance.now() - start) / 1000,
+      tokensPerSec, test: final, train: lastTrain,
+    };
+    if (out) await Deno.writeTextFile(`${out}/summary.json`, JSON.stringify(summary, null, 2) + "\n");
+    return summary;
+  } finally {
+    trainer.dispose();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

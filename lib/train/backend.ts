@@ -1,0 +1,89 @@
+/**
+ * Picks the TensorFlow.js backend, once, for the whole process. Nothing else
+ * in the kit imports a backend package.
+ *
+ * - `wasm` (default): XNNPACK kernels in WebAssembly; works offline in Deno.
+ * - `cpu`: plain JavaScript kernels; slow, but a reference for parity tests.
+ * - `tensorflow`: libtensorflow through `@tensorflow/tfjs-node-gpu` (CUDA) or
+ *   `@tensorflow/tfjs-node`, loaded only if the user installed it
+ *   (`deno task setup:gpu`); its install script downloads libtensorflow, so it
+ *   is never a dependency of the kit or its tests.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+
+/** Backends the kit can run on. */
+export const BACKENDS = ["wasm", "cpu", "tensorflow"] as const;
+/** One of {@link BACKENDS}. */
+export type BackendName = typeof BACKENDS[number];
+
+/** What was chosen, recorded with every run. */
+export interface BackendInfo {
+  name: BackendName;
+  /** Package that provided it. */
+  provider: string;
+  tfjsVersion: string;
+}
+
+let current: BackendInfo | undefined;
+
+/** The backend asked for by `TRM_BACKEND`, else `wasm`. */
+export function defaultBackend(): BackendName {
+  const env = Deno.env.get("TRM_BACKEND");
+  if (env === undefined || env === "") return "wasm";
+  if (!(BACKENDS as readonly string[]).includes(env)) {
+    throw new Error(`TRM_BACKEND="${env}" is not a backend; choose one of ${BACKENDS.join(", ")}`);
+  }
+  return env as BackendName;
+}
+
+async function loadTensorflow(): Promise<string> {
+  const tried: string[] = [];
+  for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
+    try {
+      await import(`npm:${pkg}@4.22.0`);
+      if (tf.findBackend("tensorflow")) return pkg;
+      tried.push(`${pkg}: loaded but registered no "tensorflow" backend`);
+    } catch (e) {
+      tried.push(`${pkg}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
+    }
+  }
+  throw new Error(
+    `the tensorflow backend is not installed (run \`deno task setup:gpu\` on a machine with internet and, for a GPU, CUDA):\n  ${tried.join("\n  ")}`,
+  );
+}
+
+/**
+ * Makes `name` the active backend (default: `TRM_BACKEND` or wasm) and
+ * returns what was chosen. Calling it again with the same name is free.
+ */
+export async function useBackend(name: BackendName = defaultBackend()): Promise<BackendInfo> {
+  if (current?.name === name && tf.getBackend() === name) return current;
+  if (!(BACKENDS as readonly string[]).includes(name)) {
+    throw new Error(`unknown backend "${name}"; choose one of ${BACKENDS.join(", ")}`);
+  }
+  let provider: string;
+  switch (name) {
+    case "wasm":
+      await import("@tensorflow/tfjs-backend-wasm");
+      provider = "@tensorflow/tfjs-backend-wasm";
+      break;
+    case "cpu":
+      await import("@tensorflow/tfjs-backend-cpu");
+      provider = "@tensorflow/tfjs-backend-cpu";
+      break;
+    case "tensorflow":
+      provider = await loadTensorflow();
+      break;
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" failed to initialise`);
+  await tf.ready();
+  current = { name, provider, tfjsVersion: tf.version_core };
+  return current;
+}
+
+/** The backend in use, if {@link useBackend} ran. */
+export function backendInfo(): BackendInfo | undefined {
+  return current;
+}

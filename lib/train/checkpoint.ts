@@ -1,0 +1,106 @@
+/**
+ * Checkpoints as safetensors files (8-byte little-endian header length, a
+ * JSON header, raw little-endian data), so numpy and PyTorch can read them.
+ * Written atomically: a temporary file is written and fsynced, then renamed,
+ * so a killed process leaves either the old checkpoint or the new one.
+ *
+ * @module
+ */
+
+/** A named array as stored. */
+export interface StoredTensor {
+  dtype: "F32" | "I32";
+  shape: number[];
+  data: Float32Array | Int32Array;
+}
+
+/** Tensors plus string metadata (the safetensors `__metadata__`). */
+export interface TensorFile {
+  tensors: Record<string, StoredTensor>;
+  metadata: Record<string, string>;
+}
+
+/** Serialises to safetensors bytes. */
+export function encodeSafetensors(file: TensorFile): Uint8Array {
+  const header: Record<string, unknown> = { __metadata__: file.metadata };
+  let offset = 0;
+  const names = Object.keys(file.tensors);
+  for (const name of names) {
+    const t = file.tensors[name]!;
+    const bytes = t.data.byteLength;
+    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += " ".repeat((8 - (json.length % 8)) % 8); // aligns the data to 8 bytes
+  const head = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + head.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  let at = 8 + head.length;
+  for (const name of names) {
+    const d = file.tensors[name]!.data;
+    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), at);
+    at += d.byteLength;
+  }
+  return out;
+}
+
+/** Parses safetensors bytes; `source` names the file in errors. */
+export function decodeSafetensors(bytes: Uint8Array, source = "checkpoint"): TensorFile {
+  if (bytes.length < 8) throw new Error(`${source}: too short to be a safetensors file`);
+  const len = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  if (8 + len > bytes.length) throw new Error(`${source}: header length ${len} runs past the end of the file (truncated?)`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + len)));
+  } catch (e) {
+    throw new Error(`${source}: unreadable header (${(e as Error).message})`);
+  }
+  const base = 8 + len;
+  const tensors: Record<string, StoredTensor> = {};
+  let metadata: Record<string, string> = {};
+  for (const [name, h] of Object.entries(header)) {
+    if (name === "__metadata__") {
+      metadata = h as unknown as Record<string, string>;
+      continue;
+    }
+    const [from, to] = h.data_offsets;
+    if (base + to > bytes.length) throw new Error(`${source}: tensor "${name}" runs past the end of the file (truncated?)`);
+    const raw = bytes.slice(base + from, base + to); // a copy, so the data is aligned
+    if (h.dtype === "F32") tensors[name] = { dtype: "F32", shape: h.shape, data: new Float32Array(raw.buffer) };
+    else if (h.dtype === "I32") tensors[name] = { dtype: "I32", shape: h.shape, data: new Int32Array(raw.buffer) };
+    else throw new Error(`${source}: tensor "${name}" has dtype ${h.dtype}; only F32 and I32 are supported`);
+  }
+  return { tensors, metadata };
+}
+
+/** Writes `bytes` to `path` atomically (temp file, fsync, rename). */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  try {
+    let written = 0;
+    while (written < bytes.length) written += await f.write(bytes.subarray(written));
+    await f.sync();
+  } finally {
+    f.close();
+  }
+  await Deno.rename(tmp, path);
+}
+
+/** Saves a tensor file atomically. */
+export async function saveTensorFile(path: string, file: TensorFile): Promise<void> {
+  await writeFileAtomic(path, encodeSafetensors(file));
+}
+
+/** Loads a tensor file, with the path in every error. */
+export async function loadTensorFile(path: string): Promise<TensorFile> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    throw new Error(`cannot read checkpoint ${path}: ${(e as Error).message}`);
+  }
+  return decodeSafetensors(bytes, path);
+}

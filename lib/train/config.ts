@@ -1,0 +1,80 @@
+/**
+ * Training configuration (reference `config/cfg_pretrain.yaml` and the
+ * per-task recipes of the TRM README).
+ *
+ * @module
+ */
+import type { LossKind } from "../model/losses.ts";
+import type { OptimizerKind } from "./optim.ts";
+
+/** How the trainer learns. */
+export interface TrainConfig {
+  /** Examples per optimiser step, `global_batch_size` (paper: 768). */
+  batchSize: number;
+  /** Optimiser steps to run. */
+  steps: number;
+  /** Stop after this many minutes even if `steps` is not reached (0: no limit). */
+  timeBudgetMin: number;
+  /** Base learning rate, `lr` (paper: 1e-4). */
+  lr: number;
+  /** Linear warm-up steps, `lr_warmup_steps` (paper: 2000). */
+  warmupSteps: number;
+  /** Cosine floor as a fraction of lr, `lr_min_ratio` (paper: 1.0, i.e. constant). */
+  lrMinRatio: number;
+  /** Decoupled weight decay, `weight_decay` (Sudoku: 1.0). */
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  /** `adamAtan2` as the reference code, or `adamw` as the paper's text. */
+  optimizer: OptimizerKind;
+  /** Sign-SGD rate of the puzzle embedding, `puzzle_emb_lr`. */
+  puzzleLr: number;
+  /** Its weight decay, `puzzle_emb_weight_decay`. */
+  puzzleWeightDecay: number;
+  /** Answer loss, `loss_type` (reference: stablemax). */
+  loss: LossKind;
+  /** Weight of the halting BCE loss (reference: 0.5). */
+  haltLossWeight: number;
+  /** Probability that a row must run at least 2..N_sup steps, `halt_exploration_prob` (0.1). */
+  haltExploration: number;
+  /** Keep an EMA of the weights for evaluation and checkpoints, `ema`. */
+  ema: boolean;
+  /** EMA rate, `ema_rate` (0.999). */
+  emaRate: number;
+  /** Evaluate every this many steps (0: only at the end). */
+  evalEvery: number;
+  /** Held-out puzzles evaluated during training (0: all); the final evaluation uses all. */
+  evalLimit: number;
+  /** Rows per evaluation batch. */
+  evalBatchSize: number;
+  /** Write a checkpoint every this many steps (0: only at the end). */
+  checkpointEvery: number;
+  /** Average and report training metrics every this many steps. */
+  logEvery: number;
+}
+
+/** The paper's Sudoku recipe at a CPU-friendly scale is in presets; these are the reference defaults. */
+export const defaultTrainConfig: TrainConfig = {
+  batchSize: 768,
+  steps: 78_000,
+  timeBudgetMin: 0,
+  lr: 1e-4,
+  warmupSteps: 2000,
+  lrMinRatio: 1.0,
+  weightDecay: 1.0,
+  beta1: 0.9,
+  beta2: 0.95,
+  optimizer: "adamAtan2",
+  puzzleLr: 1e-4,
+  puzzleWeightDecay: 1.0,
+  loss: "stablemax",
+  haltLossWeight: 0.5,
+  haltExploration: 0.1,
+  ema: true,
+  emaRate: 0.999,
+  evalEvery: 5000,
+  evalLimit: 0,
+  evalBatchSize: 256,
+  checkpointEvery: 1000,
+  logEvery: 10,
+};

@@ -1,0 +1,115 @@
+/**
+ * Evaluation as in the reference: every held-out example runs all N_sup
+ * supervision steps (no early halting), and accuracy is read at the last one.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { Encoded } from "../data/batches.ts";
+import { rowCorrectness } from "../model/losses.ts";
+import type { Weights } from "../model/init.ts";
+import type { TRM } from "../model/trm.ts";
+
+/** Held-out metrics. */
+export interface EvalMetrics {
+  /** Examples evaluated. */
+  count: number;
+  /** Fraction of answer cells right after N_sup steps. */
+  tokenAcc: number;
+  /** Fraction of puzzles entirely right after N_sup steps (the paper's metric). */
+  exactAcc: number;
+  /** Mean supervision steps the halting head would have used (first step with q_halt > 0, else N_sup). */
+  stepsUsed: number;
+  /** Exact accuracy after each supervision step 1..N_sup. */
+  exactByStep: number[];
+  /** Exact accuracy if each puzzle stopped where its halting head said so. */
+  exactAtHalt: number;
+}
+
+/** Runs `data` (up to `limit` examples) through the model in batches. */
+export async function evaluate(
+  model: TRM,
+  weights: Weights,
+  data: Encoded,
+  opts: { batchSize: number; limit?: number; onProgress?: (done: number, total: number) => void },
+): Promise<EvalMetrics> {
+  const n = Math.min(data.count, opts.limit || data.count);
+  const nSup = model.cfg.supervisionSteps;
+  const s = data.seqLen;
+  let correct = 0, valid = 0, exact = 0, steps = 0, exactAtHalt = 0;
+  const byStep = new Array<number>(nSup).fill(0);
+  for (let start = 0; start < n; start += opts.batchSize) {
+    const b = Math.min(opts.batchSize, n - start);
+    // Per batch, one tensor of statistics comes back: a single data sync.
+    const stats = evalBatch(model, weights, data, start, b);
+    const v = await stats.data();
+    stats.dispose();
+    correct += v[0]!;
+    valid += v[1]!;
+    exact += v[2]!;
+    steps += v[3]!;
+    exactAtHalt += v[4]!;
+    for (let k = 0; k < nSup; k++) byStep[k]! += v[5 + k]!;
+    opts.onProgress?.(start + b, n);
+  }
+  return {
+    count: n,
+    tokenAcc: correct / Math.max(1, valid),
+    exactAcc: exact / Math.max(1, n),
+    stepsUsed: steps / Math.max(1, n),
+    exactByStep: byStep.map((e) => e / Math.max(1, n)),
+    exactAtHalt: exactAtHalt / Math.max(1, n),
+  };
+}
+
+/** All N_sup steps on rows [start, start+b); returns [correct, valid, exact, Σ haltStep, Σ exactAtHalt, exact@1..N]. */
+function evalBatch(model: TRM, weights: Weights, data: Encoded, start: number, b: number): tf.Tensor1D {
+  const s = data.seqLen;
+  const nSup = model.cfg.supervisionSteps;
+  const inputs = tf.tensor2d(data.inputs.subarray(start * s, (start + b) * s), [b, s], "int32");
+  const labels = tf.tensor2d(data.labels.subarray(start * s, (start + b) * s), [b, s], "int32");
+  const q = { inputs, puzzleIds: tf.zeros([b], "int32") as tf.Tensor1D };
+  // Carried per row: the state, the step at which q_halt first went positive and
+  // whether the answer was exact then. Each step is tidied, so memory stays flat in N_sup.
+  let c: Record<string, tf.Tensor> = {
+    ...model.initialState(weights, b),
+    haltStep: tf.fill([b], nSup),
+    atHalt: tf.zeros([b]),
+    decided: tf.zeros([b], "bool"),
+  };
+  const perStep: tf.Tensor[] = [];
+  for (let k = 1; k <= nSup; k++) {
+    const prev = c;
+    c = tf.tidy(() => {
+      const out = model.supervisionStep(weights, q, { y: prev.y as tf.Tensor3D, z: prev.z as tf.Tensor3D });
+      const r = rowCorrectness(out.logits, labels);
+      const haltsNow = tf.logicalAnd(tf.logicalNot(prev.decided!), tf.greater(out.qHalt, 0));
+      perStep.push(tf.keep(tf.sum(r.exact)));
+      return {
+        y: out.state.y,
+        z: out.state.z,
+        haltStep: tf.where(haltsNow, tf.fill([b], k), prev.haltStep!),
+        atHalt: tf.where(haltsNow, r.exact, prev.atHalt!),
+        decided: tf.logicalOr(prev.decided!, haltsNow),
+        exact: r.exact,
+        correct: tf.sum(r.correct),
+        valid: tf.sum(r.valid),
+      };
+    });
+    tf.dispose(Object.values(prev));
+  }
+  const out = tf.tidy(() =>
+    tf.concat([
+      tf.stack([
+        c.correct!,
+        c.valid!,
+        tf.sum(c.exact!),
+        tf.sum(c.haltStep!),
+        tf.sum(tf.where(c.decided!, c.atHalt!, c.exact!)), // puzzles that never halted run to N_sup
+      ]),
+      tf.stack(perStep),
+    ]) as tf.Tensor1D
+  );
+  tf.dispose([...Object.values(c), ...perStep, inputs, labels, q.puzzleIds]);
+  return out;
+}

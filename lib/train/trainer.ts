@@ -1,0 +1,215 @@
+/**
+ * The training loop of TRM: deep supervision with per-row halting and
+ * continuous batching, as the reference's `pretrain.py` + `ACTLossHead`.
+ *
+ * Every optimiser step runs ONE supervision step for every row of the batch.
+ * A row keeps its puzzle and its detached (y, z) from step to step until it
+ * halts (q_halt > 0, or N_sup steps); then it takes a new puzzle from the
+ * next batch and restarts from y_init, z_init. So each puzzle is supervised
+ * 1 to N_sup times, each time with its own loss.
+ *
+ * Shapes: B batch, S puzzle tokens, L = prefix + S, D hidden.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { Encoded, Sampler } from "../data/batches.ts";
+import { answerLoss, bceWithLogits, rowCorrectness } from "../model/losses.ts";
+import { initWeights, namesIn, type Weights } from "../model/init.ts";
+import { noGrad } from "../model/nograd.ts";
+import { TRM } from "../model/trm.ts";
+import type { Config } from "../run/config.ts";
+import { Prng } from "../util/prng.ts";
+import { Ema } from "./ema.ts";
+import { type EvalMetrics, evaluate } from "./evaluate.ts";
+import { Adam, learningRate, signSgdRows } from "./optim.ts";
+
+/** Per-row state kept across optimiser steps (reference: the ACT carry). */
+export interface Carry {
+  y: tf.Tensor3D;
+  z: tf.Tensor3D;
+  /** Supervision steps this row's puzzle has had, int32 [B]. */
+  steps: tf.Tensor1D;
+  /** Whether the row halted on the last step (and so loads a new puzzle), bool [B]. */
+  halted: tf.Tensor1D;
+  inputs: tf.Tensor2D;
+  labels: tf.Tensor2D;
+}
+
+/** Names of the values in a training-metrics vector, in order. */
+export const TRAIN_METRICS = [
+  "loss", "lmLoss", "haltLoss", "tokenAcc", "exactAcc", "haltAcc", "stepsAtHalt", "haltedFrac",
+] as const;
+export type TrainMetrics = Record<typeof TRAIN_METRICS[number], number>;
+
+/**
+ * Turns the mean over steps of trainStep's vectors into metrics. Accuracy and
+ * steps at halt are ratios of sums over the halted rows of all those steps,
+ * so steps where no row halted do not count as zeros.
+ */
+export function trainMetrics(mean: ArrayLike<number>): TrainMetrics {
+  const [loss, lmLoss, haltLoss, tokenAcc, haltAcc, exactHalted, stepsHalted, halted] = Array.from(mean);
+  const h = Math.max(halted!, 1e-12);
+  return {
+    loss: loss!, lmLoss: lmLoss!, haltLoss: haltLoss!, tokenAcc: tokenAcc!, haltAcc: haltAcc!,
+    exactAcc: halted! > 0 ? exactHalted! / h : 0,
+    stepsAtHalt: halted! > 0 ? stepsHalted! / h : 0,
+    haltedFrac: halted!,
+  };
+}
+
+/** Weights, optimiser, EMA, carry and step counter of one run. */
+export class Trainer {
+  readonly cfg: Config;
+  readonly model: TRM;
+  readonly weights: Record<string, tf.Variable>;
+  readonly dense: string[];
+  readonly adam: Adam;
+  readonly ema?: Ema;
+  readonly sampler: Sampler;
+  /** Draws the exploration minimum of each row (reference: `halt_exploration_prob`). */
+  readonly explore: Prng;
+  step = 0;
+  carry?: Carry;
+
+  constructor(cfg: Config, sampler: Sampler) {
+    this.cfg = cfg;
+    this.model = new TRM(cfg.model);
+    const init = initWeights(cfg.model, new Prng(cfg.run.seed));
+    this.weights = Object.fromEntries(
+      Object.entries(init).map(([n, t]) => [n, tf.variable(t, !namesIn(cfg.model, "buffer").includes(n))]),
+    );
+    tf.dispose(Object.values(init));
+    this.dense = namesIn(cfg.model, "dense");
+    const t = cfg.train;
+    this.adam = new Adam({ kind: t.optimizer, beta1: t.beta1, beta2: t.beta2, weightDecay: t.weightDecay });
+    if (t.ema) this.ema = new Ema(this.#pick(this.dense), t.emaRate);
+    this.sampler = sampler;
+    this.explore = new Prng(cfg.run.seed * 104729 + 3);
+  }
+
+  #pick(names: string[]): Record<string, tf.Variable> {
+    return Object.fromEntries(names.map((n) => [n, this.weights[n]!]));
+  }
+
+  /** Weights used for evaluation and saved as the model: EMA shadows when EMA is on. */
+  evalWeights(): Weights {
+    return this.ema ? { ...this.weights, ...this.ema.shadow } : this.weights;
+  }
+
+  /** The carry before the first step: every row halted, so every row loads. */
+  #initialCarry(b: number): Carry {
+    const s = this.cfg.model.seqLen;
+    return {
+      ...this.model.initialState(this.weights, b),
+      steps: tf.zeros([b], "int32"),
+      halted: tf.ones([b], "bool"),
+      inputs: tf.zeros([b, s], "int32"),
+      labels: tf.zeros([b, s], "int32"),
+    };
+  }
+
+  /**
+   * One optimiser step. Returns its statistics as a tensor (read them with
+   * {@link trainMetrics}) without reading it, so no data sync happens here.
+   */
+  trainStep(): tf.Tensor1D {
+    const { batchSize: b, haltLossWeight, loss: lossKind } = this.cfg.train;
+    const nSup = this.cfg.model.supervisionSteps;
+    const s = this.cfg.model.seqLen;
+    const batch = this.sampler.next(b);
+    const minHalt = new Int32Array(b);
+    for (let i = 0; i < b; i++) {
+      const explores = this.explore.next() < this.cfg.train.haltExploration;
+      minHalt[i] = explores ? 2 + this.explore.int(nSup - 1) : 0; // uniform in 2..N_sup
+    }
+    const old = this.carry ?? this.#initialCarry(b);
+
+    // 1. Rows that halted restart: fresh puzzle, y_init/z_init, step count 0.
+    const c = tf.tidy(() => {
+      const h3 = tf.reshape(old.halted, [b, 1, 1]);
+      const h2 = tf.reshape(old.halted, [b, 1]);
+      const init = this.model.initialState(this.weights, b);
+      return {
+        y: tf.where(h3, init.y, old.y) as tf.Tensor3D,
+        z: tf.where(h3, init.z, old.z) as tf.Tensor3D,
+        steps: tf.where(old.halted, tf.zerosLike(old.steps), old.steps) as tf.Tensor1D,
+        inputs: tf.where(h2, tf.tensor2d(batch.inputs, [b, s], "int32"), old.inputs) as tf.Tensor2D,
+        labels: tf.where(h2, tf.tensor2d(batch.labels, [b, s], "int32"), old.labels) as tf.Tensor2D,
+      };
+    });
+    tf.dispose(Object.values(old));
+
+    // 2. One supervision step for every row, with its own loss (deep supervision).
+    let kept!: { y: tf.Tensor3D; z: tf.Tensor3D; qHalt: tf.Tensor1D; exact: tf.Tensor1D; stats: tf.Tensor1D };
+    const puzzleIds = tf.zeros([b], "int32") as tf.Tensor1D;
+    const trainable = [...this.dense, "puzzle_emb"].map((n) => this.weights[n]!);
+    const { value: loss, grads: byVariable } = tf.variableGrads(() => {
+      const out = this.model.supervisionStep(this.weights, { inputs: c.inputs, puzzleIds }, { y: c.y, z: c.z });
+      const lm = tf.sum(answerLoss(out.logits, c.labels, lossKind));
+      // Targets of the halting head and accuracy metrics: computed without gradient.
+      const r = noGrad(() => rowCorrectness(out.logits, c.labels));
+      const haltAcc = noGrad(() => tf.mean(tf.cast(tf.equal(tf.greater(out.qHalt, 0), tf.cast(r.exact, "bool")), "float32")));
+      const halt = tf.sum(bceWithLogits(out.qHalt, r.exact));
+      kept = {
+        y: tf.keep(out.state.y),
+        z: tf.keep(out.state.z),
+        qHalt: tf.keep(out.qHalt),
+        exact: tf.keep(r.exact),
+        stats: tf.keep(tf.stack([tf.div(lm, b), tf.div(halt, b), tf.div(tf.sum(r.correct), tf.sum(r.valid)), haltAcc]) as tf.Tensor1D),
+      };
+      // Reference: per-row means summed over rows, then / global batch size.
+      return tf.div(tf.add(lm, tf.mul(halt, haltLossWeight)), b) as tf.Scalar;
+    }, trainable);
+
+    const grads = Object.fromEntries(trainable.map((v, i) => [[...this.dense, "puzzle_emb"][i]!, byVariable[v.name]!]));
+
+    // 3. Optimisers: AdamATan2/AdamW on dense weights, sign-SGD on puzzle rows; then EMA.
+    this.step += 1;
+    const t = this.cfg.train;
+    const lr = learningRate(this.step, { lr: t.lr, warmup: t.warmupSteps, total: t.steps, minRatio: t.lrMinRatio });
+    const puzzleLr = learningRate(this.step, { lr: t.puzzleLr, warmup: t.warmupSteps, total: t.steps, minRatio: t.lrMinRatio });
+    this.adam.apply(this.weights, Object.fromEntries(this.dense.map((n) => [n, grads[n]!])), lr);
+    const rows = this.cfg.model.numPuzzleIds;
+    const used = tf.tidy(() => tf.cast(tf.slice(tf.max(tf.oneHot(puzzleIds, Math.max(2, rows)), 0), 0, rows), "float32") as tf.Tensor1D);
+    signSgdRows(this.weights.puzzle_emb!, grads.puzzle_emb!, used, puzzleLr, t.puzzleWeightDecay);
+    this.ema?.update(this.#pick(this.dense));
+
+    // 4. Halting, decided without gradient: at N_sup, or when q_halt > 0 once
+    //    the row's exploration minimum is reached.
+    const result = tf.tidy(() => {
+      const steps = tf.add(c.steps, 1) as tf.Tensor1D;
+      let halted = tf.greaterEqual(steps, nSup);
+      if (nSup > 1) {
+        const mayHalt = tf.greaterEqual(steps, tf.tensor1d(minHalt, "int32"));
+        halted = tf.logicalOr(halted, tf.logicalAnd(tf.greater(kept.qHalt, 0), mayHalt));
+      }
+      const hf = tf.cast(halted, "float32");
+      const [lmLoss, haltLoss, tokenAcc, haltAcc] = tf.unstack(kept.stats);
+      const metrics = tf.stack([
+        loss, lmLoss!, haltLoss!, tokenAcc!, haltAcc!,
+        tf.mean(tf.mul(kept.exact, hf)), // exact answers among rows that halted, per row
+        tf.mean(tf.mul(tf.cast(steps, "float32"), hf)),
+        tf.mean(hf),
+      ]) as tf.Tensor1D;
+      return { steps, halted: halted as tf.Tensor1D, metrics };
+    });
+    this.carry = { y: kept.y, z: kept.z, steps: result.steps, halted: result.halted, inputs: c.inputs, labels: c.labels };
+    tf.dispose([loss, kept.qHalt, kept.exact, kept.stats, c.y, c.z, c.steps, puzzleIds, used, ...Object.values(grads)]);
+    return result.metrics;
+  }
+
+  /** Evaluates the evaluation weights on held-out data. */
+  evaluate(data: Encoded, opts: { limit?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<EvalMetrics> {
+    return evaluate(this.model, this.evalWeights(), data, { batchSize: this.cfg.train.evalBatchSize, ...opts });
+  }
+
+  /** Frees every tensor this trainer owns. */
+  dispose(): void {
+    if (this.carry) tf.dispose(Object.values(this.carry));
+    this.adam.dispose();
+    this.ema?.dispose();
+    tf.dispose(Object.values(this.weights));
+    this.model.dispose();
+  }
+}

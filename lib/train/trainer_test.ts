@@ -1,0 +1,99 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { assert, assertEquals } from "../util/assert.ts";
+import { encodePuzzles, loadTaskData, Sampler } from "../data/batches.ts";
+import { resolveConfig } from "../run/config.ts";
+import { useBackend } from "./backend.ts";
+import { decodeSafetensors, encodeSafetensors } from "./checkpoint.ts";
+import { restoreTrainer, trainerToFile } from "./state.ts";
+import { Trainer, trainMetrics } from "./trainer.ts";
+
+await useBackend("wasm");
+
+const cfg = resolveConfig("smoke", { supervisionSteps: 2, haltExploration: 0, batchSize: 8, trainPuzzles: 40, testPuzzles: 16 });
+const data = await loadTaskData(cfg.data, cfg.run.seed);
+const test = encodePuzzles(data.test);
+
+function make(c = cfg) {
+  return new Trainer(c, new Sampler(data.train, { augment: true, seed: c.run.seed }));
+}
+
+async function read(t: tf.Tensor): Promise<number[]> {
+  return Array.from(await t.data());
+}
+
+Deno.test("Trainer.trainStep() keeps rows until they halt, then refills them (continuous batching)", async () => {
+  const tr = make();
+  tr.trainStep().dispose();
+  // q_halt starts at -5 and exploration is off, so with N_sup = 2 no row halts after step 1 ...
+  assertEquals(await read(tr.carry!.steps), new Array(8).fill(1));
+  assertEquals(await read(tr.carry!.halted), new Array(8).fill(0));
+  const inputs1 = await read(tr.carry!.inputs);
+  tr.trainStep().dispose();
+  // ... they keep their puzzle for step 2 and all halt at N_sup ...
+  assertEquals(await read(tr.carry!.inputs), inputs1);
+  assertEquals(await read(tr.carry!.steps), new Array(8).fill(2));
+  assertEquals(await read(tr.carry!.halted), new Array(8).fill(1));
+  tr.trainStep().dispose();
+  // ... and then restart on new puzzles.
+  assertEquals(await read(tr.carry!.steps), new Array(8).fill(1));
+  assert((await read(tr.carry!.inputs)).some((v, i) => v !== inputs1[i]));
+  tr.dispose();
+});
+
+Deno.test("Trainer.trainStep() halts a row early once q_halt > 0, unless exploration holds it", async () => {
+  const tr = make(resolveConfig("smoke", { supervisionSteps: 4, haltExploration: 0, batchSize: 8, trainPuzzles: 40 }));
+  tr.weights["q_head.bias"]!.assign(tf.tensor1d([5, -5])); // the head now says "halt" everywhere
+  tr.trainStep().dispose();
+  assertEquals(await read(tr.carry!.halted), new Array(8).fill(1));
+  tr.dispose();
+  const ex = make(resolveConfig("smoke", { supervisionSteps: 4, haltExploration: 1, batchSize: 8, trainPuzzles: 40 }));
+  ex.weights["q_head.bias"]!.assign(tf.tensor1d([5, -5]));
+  ex.trainStep().dispose();
+  // With exploration probability 1 every row must run at least 2 steps.
+  assertEquals(await read(ex.carry!.halted), new Array(8).fill(0));
+  ex.dispose();
+});
+
+Deno.test("Trainer keeps the tensor count flat across steps", () => {
+  const tr = make();
+  tr.trainStep().dispose();
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) tr.trainStep().dispose();
+  assertEquals(tf.memory().numTensors, before);
+  tr.dispose();
+});
+
+Deno.test("Trainer: the smoke preset's loss goes down and the same seed gives the same metrics", async () => {
+  const c = resolveConfig("smoke");
+  const d = await loadTaskData(c.data, c.run.seed);
+  const run = async () => {
+    const tr = new Trainer(c, new Sampler(d.train, { augment: true, seed: 0 }));
+    const losses: number[] = [];
+    for (let i = 0; i < c.train.steps; i++) {
+      const m = tr.trainStep();
+      losses.push(trainMetrics(await m.data()).lmLoss);
+      m.dispose();
+    }
+    tr.dispose();
+    return losses;
+  };
+  const a = await run();
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  assert(mean(a.slice(-5)) < 0.85 * mean(a.slice(0, 5)), `loss ${mean(a.slice(0, 5))} -> ${mean(a.slice(-5))}`);
+  assertEquals(await run(), a);
+});
+
+Deno.test("trainerToFile()/restoreTrainer() round-trip: same evaluation, same next steps", async () => {
+  const a = make();
+  for (let i = 0; i < 3; i++) a.trainStep().dispose();
+  const file = decodeSafetensors(encodeSafetensors(await trainerToFile(a)));
+  const b = make();
+  restoreTrainer(b, file, "test");
+  assertEquals(await a.evaluate(test), await b.evaluate(test));
+  const ma = a.trainStep(), mb = b.trainStep();
+  assertEquals(await read(ma), await read(mb));
+  assertEquals(await read(a.carry!.y), await read(b.carry!.y));
+  tf.dispose([ma, mb]);
+  a.dispose();
+  b.dispose();
+});
