@@ -100,7 +100,8 @@ export function findKey(key: string): [Section, string] {
     .map((k) => {
       const typed = key.split(".").pop()!;
       // A typo of the whole name, or of its beginning ("hiden" -> "hiddenSize").
-      return [k, Math.min(editDistance(typed, k), editDistance(typed, k.slice(0, typed.length)) + 1)] as const;
+      const prefix = Math.min(editDistance(typed, k.slice(0, typed.length)), editDistance(typed, k.slice(0, typed.length + 1)));
+      return [k, Math.min(editDistance(typed, k), prefix + 1)] as const;
     })
     .filter(([, dist]) => dist <= 2)
     .sort((a, b) => a[1] - b[1])
