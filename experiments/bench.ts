@@ -19,19 +19,40 @@ import { Trainer } from "@kit/train/trainer.ts";
 import { Prng } from "@kit/util/prng.ts";
 import { swigluWidth, totalLength } from "@kit/model/config.ts";
 
-const FLAGS = { json: "boolean", steps: "string", threads: "string", anchor: "string", help: "boolean" } as const;
-const ANCHOR = { hiddenSize: 128, batchSize: 32, latentSteps: 6, recursions: 3, mixer: "mlp", layers: 2 };
+const FLAGS = {
+  json: "boolean",
+  steps: "string",
+  threads: "string",
+  anchor: "string",
+  help: "boolean",
+} as const;
+const ANCHOR = {
+  hiddenSize: 128,
+  batchSize: 32,
+  latentSteps: 6,
+  recursions: 3,
+  mixer: "mlp",
+  layers: 2,
+};
 
 export async function main(args: string[]): Promise<number> {
   const p = parseCommandLine(args, FLAGS);
   if (p.flags.help) {
-    console.log("usage: deno task bench [--json] [--steps N] [--threads N] [--anchor PATH] [--hiddenSize N --batchSize N --mixer mlp|attention ...]");
+    console.log(
+      "usage: deno task bench [--json] [--steps N] [--threads N] [--anchor PATH] [--hiddenSize N --batchSize N --mixer mlp|attention ...]",
+    );
     return 0;
   }
   const steps = Number(p.flags.steps ?? 5);
   const cfg = resolveConfig("paper", {
-    ...ANCHOR, puzzlePrefix: 0, optimizer: "adamw", loss: "softmax", ema: false, warmupSteps: 0,
-    haltExploration: 0, ...p.overrides,
+    ...ANCHOR,
+    puzzlePrefix: 0,
+    optimizer: "adamw",
+    loss: "softmax",
+    ema: false,
+    warmupSteps: 0,
+    haltExploration: 0,
+    ...p.overrides,
   });
   const backend = await useBackend(cfg.run.backend);
   const m = cfg.model, b = cfg.train.batchSize;
@@ -53,25 +74,53 @@ export async function main(args: string[]): Promise<number> {
   const l = totalLength(m), ic = swigluWidth(m.hiddenSize, m.expansion);
   const plain = await matMulGflops(b * l, m.hiddenSize, 2 * ic);
   const kit = {
-    impl: `trm-kit-${backend.name}`, mixer: m.mixer, hidden: m.hiddenSize, batch: b, seq: m.seqLen, n: m.latentSteps,
-    T: m.recursions, step_s: +stepSec.toFixed(4), tokens_per_s: +(tokens / stepSec).toFixed(1),
-    gflops_per_s: +(flops / stepSec / 1e9).toFixed(2), plain_matmul_gflops_per_s: +plain.toFixed(2),
+    impl: `trm-kit-${backend.name}`,
+    mixer: m.mixer,
+    hidden: m.hiddenSize,
+    batch: b,
+    seq: m.seqLen,
+    n: m.latentSteps,
+    T: m.recursions,
+    step_s: +stepSec.toFixed(4),
+    tokens_per_s: +(tokens / stepSec).toFixed(1),
+    gflops_per_s: +(flops / stepSec / 1e9).toFixed(2),
+    plain_matmul_gflops_per_s: +plain.toFixed(2),
   };
-  const anchorPath = (p.flags.anchor as string | undefined) ?? new URL("../../shared/bench/trm_torch.py", import.meta.url).pathname;
+  const anchorPath = (p.flags.anchor as string | undefined) ??
+    new URL("../../shared/bench/trm_torch.py", import.meta.url).pathname;
   const threads = Number(p.flags.threads ?? 1);
   const anchor = await torchAnchor(anchorPath, {
-    hidden: m.hiddenSize, batch: b, seq: m.seqLen, n: m.latentSteps, T: m.recursions, layers: m.layers,
-    heads: m.heads, mixer: m.mixer === "mlp" ? "mlp" : "attn", steps, threads,
+    hidden: m.hiddenSize,
+    batch: b,
+    seq: m.seqLen,
+    n: m.latentSteps,
+    T: m.recursions,
+    layers: m.layers,
+    heads: m.heads,
+    mixer: m.mixer === "mlp" ? "mlp" : "attn",
+    steps,
+    threads,
   });
   const torchTps = anchor.ok ? Number(anchor.result.tokens_per_s) : undefined;
   const ratio = torchTps ? +(kit.tokens_per_s / torchTps).toFixed(3) : null;
   if (p.flags.json) {
-    console.log(JSON.stringify({ kit, torch: anchor.ok ? anchor.result : { error: anchor.reason }, ratio }));
+    console.log(
+      JSON.stringify({ kit, torch: anchor.ok ? anchor.result : { error: anchor.reason }, ratio }),
+    );
   } else {
-    console.log(`training step at seq ${m.seqLen}, hidden ${m.hiddenSize}, batch ${b}, n=${m.latentSteps}, T=${m.recursions}, ${m.mixer} mixer`);
-    console.log(`  kit (${backend.name}):   ${kit.tokens_per_s} tokens/s, ${kit.step_s} s/step, ${kit.gflops_per_s} GFLOP/s (plain matMul ${kit.plain_matmul_gflops_per_s} GFLOP/s)`);
-    if (anchor.ok) console.log(`  pytorch (${threads} thread${threads > 1 ? "s" : ""}): ${torchTps} tokens/s  -> ratio ${ratio}`);
-    else console.log(`  pytorch anchor not run: ${anchor.reason}`);
+    console.log(
+      `training step at seq ${m.seqLen}, hidden ${m.hiddenSize}, batch ${b}, n=${m.latentSteps}, T=${m.recursions}, ${m.mixer} mixer`,
+    );
+    console.log(
+      `  kit (${backend.name}):   ${kit.tokens_per_s} tokens/s, ${kit.step_s} s/step, ${kit.gflops_per_s} GFLOP/s (plain matMul ${kit.plain_matmul_gflops_per_s} GFLOP/s)`,
+    );
+    if (anchor.ok) {
+      console.log(
+        `  pytorch (${threads} thread${
+          threads > 1 ? "s" : ""
+        }): ${torchTps} tokens/s  -> ratio ${ratio}`,
+      );
+    } else console.log(`  pytorch anchor not run: ${anchor.reason}`);
   }
   return 0;
 }

@@ -24,11 +24,21 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   const minutes = p.flags.minutes ?? p.overrides.timeBudgetMin ?? "10";
-  const cfg = configFromArgs({ ...p, overrides: { ...p.overrides, timeBudgetMin: String(minutes) } }, "cpu");
+  const cfg = configFromArgs({
+    ...p,
+    overrides: { ...p.overrides, timeBudgetMin: String(minutes) },
+  }, "cpu");
   const out = (p.flags.out as string | undefined) ?? "results/demo";
-  console.log(`TRM demo: ${cfg.data.size}x${cfg.data.size} Sudoku with ${cfg.data.blanks} blanks, hidden ${cfg.model.hiddenSize}, n=${cfg.model.latentSteps}, T=${cfg.model.recursions}, N_sup=${cfg.model.supervisionSteps}, ${minutes} min of training on ${cfg.run.backend}`);
+  console.log(
+    `TRM demo: ${cfg.data.size}x${cfg.data.size} Sudoku with ${cfg.data.blanks} blanks, hidden ${cfg.model.hiddenSize}, n=${cfg.model.latentSteps}, T=${cfg.model.recursions}, N_sup=${cfg.model.supervisionSteps}, ${minutes} min of training on ${cfg.run.backend}`,
+  );
   const data = await loadTaskData(cfg.data, cfg.run.seed);
-  const summary = await trainRun(cfg, { out, data, command: ["deno task demo", ...args].join(" "), onEvent: progressPrinter({ timeBudgetMin: cfg.train.timeBudgetMin }) });
+  const summary = await trainRun(cfg, {
+    out,
+    data,
+    command: ["deno task demo", ...args].join(" "),
+    onEvent: progressPrinter({ timeBudgetMin: cfg.train.timeBudgetMin }),
+  });
 
   // One held-out puzzle, decoded after every supervision step.
   const m = await loadModel(out);
@@ -38,12 +48,26 @@ export async function main(args: string[]): Promise<number> {
   for (const k of [0, Math.floor(trace.predictions.length / 2) - 1, trace.predictions.length - 1]) {
     const grid = decodeSudoku(trace.predictions[k]!);
     const wrong = grid.map((v, i) => (v !== puzzle.answer[i] ? 1 : 0));
-    console.log(`answer y after supervision step ${k + 1} (wrong cells in [ ], ${wrong.reduce((a, b) => a + b, 0)} wrong):`);
+    console.log(
+      `answer y after supervision step ${k + 1} (wrong cells in [ ], ${
+        wrong.reduce((a, b) => a + b, 0)
+      } wrong):`,
+    );
     console.log(formatSudoku(grid, puzzle.size, { highlight: wrong }));
   }
   const t = summary.test;
-  console.log(`\nheld-out exact accuracy: ${(100 * t.exactAcc).toFixed(1)}% of ${t.count} puzzles (cell accuracy ${(100 * t.tokenAcc).toFixed(1)}%), after ${summary.step} steps in ${(summary.wallSec / 60).toFixed(1)} min`);
-  console.log(`exact accuracy by supervision step: ${t.exactByStep.map((x) => (100 * x).toFixed(0) + "%").join(" ")}`);
+  console.log(
+    `\nheld-out exact accuracy: ${
+      (100 * t.exactAcc).toFixed(1)
+    }% of ${t.count} puzzles (cell accuracy ${
+      (100 * t.tokenAcc).toFixed(1)
+    }%), after ${summary.step} steps in ${(summary.wallSec / 60).toFixed(1)} min`,
+  );
+  console.log(
+    `exact accuracy by supervision step: ${
+      t.exactByStep.map((x) => (100 * x).toFixed(0) + "%").join(" ")
+    }`,
+  );
   console.log(`run folder: ${out} (try: deno task solve --out ${out} --puzzle "<cells>")`);
   return 0;
 }

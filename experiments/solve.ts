@@ -10,7 +10,13 @@
  *
  * @module
  */
-import { decodeSudoku, formatSudoku, type SudokuPuzzle, solveSudoku, type SudokuSize } from "@kit/data/sudoku.ts";
+import {
+  decodeSudoku,
+  formatSudoku,
+  solveSudoku,
+  type SudokuPuzzle,
+  type SudokuSize,
+} from "@kit/data/sudoku.ts";
 import { encodeSudoku } from "@kit/data/sudoku.ts";
 import { loadSudokuFileStrict } from "@kit/data/sudoku_io.ts";
 import { parseCommandLine, runMain } from "@kit/run/cli.ts";
@@ -18,17 +24,28 @@ import { loadModel } from "@kit/run/load.ts";
 import { useBackend } from "@kit/train/backend.ts";
 import { traceAnswer } from "@kit/train/trace.ts";
 
-const FLAGS = { out: "string", checkpoint: "string", puzzle: "string", file: "string", all: "boolean", help: "boolean" } as const;
+const FLAGS = {
+  out: "string",
+  checkpoint: "string",
+  puzzle: "string",
+  file: "string",
+  all: "boolean",
+  help: "boolean",
+} as const;
 
 /** Parses one puzzle string; throws naming the problem. */
 export function parsePuzzle(text: string): Uint8Array {
   const cells = text.replace(/[\s|+-]/g, "");
-  if (![16, 36, 81].includes(cells.length)) throw new Error(`a puzzle has 16, 36 or 81 cells; got ${cells.length}`);
+  if (![16, 36, 81].includes(cells.length)) {
+    throw new Error(`a puzzle has 16, 36 or 81 cells; got ${cells.length}`);
+  }
   const size = Math.round(Math.sqrt(cells.length));
   return Uint8Array.from(cells, (ch, i) => {
     if (ch === "." || ch === "0") return 0;
     const v = Number(ch);
-    if (!Number.isInteger(v) || v < 1 || v > size) throw new Error(`cell ${i + 1}: '${ch}' is not a digit 1-${size} or a blank`);
+    if (!Number.isInteger(v) || v < 1 || v > size) {
+      throw new Error(`cell ${i + 1}: '${ch}' is not a digit 1-${size} or a blank`);
+    }
     return v;
   });
 }
@@ -47,7 +64,13 @@ export async function main(args: string[]): Promise<number> {
     : (await loadSudokuFileStrict(p.flags.file as string)).map((x: SudokuPuzzle) => x.question);
   const size = m.cfg.data.size as SudokuSize;
   for (const q of puzzles) {
-    if (q.length !== size * size) throw new Error(`this model solves ${size}x${size} puzzles; got ${Math.sqrt(q.length)}x${Math.sqrt(q.length)}`);
+    if (q.length !== size * size) {
+      throw new Error(
+        `this model solves ${size}x${size} puzzles; got ${Math.sqrt(q.length)}x${
+          Math.sqrt(q.length)
+        }`,
+      );
+    }
   }
   let solved = 0;
   for (const [i, q] of puzzles.entries()) {
@@ -61,7 +84,11 @@ export async function main(args: string[]): Promise<number> {
       const changed = prev ? grid.map((v, j) => (v !== prev![j] ? 1 : 0)) : undefined;
       const show = p.flags.all || k === 0 || k === last || (changed?.some((c) => c) ?? false);
       if (show) {
-        console.log(`after supervision step ${k + 1} (halt probability ${trace.haltProb[k]![0]!.toFixed(2)})${changed ? ", changed cells in [ ]" : ""}:`);
+        console.log(
+          `after supervision step ${k + 1} (halt probability ${trace.haltProb[k]![0]!.toFixed(2)})${
+            changed ? ", changed cells in [ ]" : ""
+          }:`,
+        );
         console.log(formatSudoku(grid, size, { highlight: changed }));
       }
       prev = grid;
@@ -69,7 +96,11 @@ export async function main(args: string[]): Promise<number> {
     const final = decodeSudoku(trace.predictions[last]!);
     const ok = truth.count === 1 && truth.solution!.every((v, j) => v === final[j]);
     if (ok) solved++;
-    console.log(truth.count === 1 ? (ok ? "correct" : "wrong (the unique solution differs)") : `cannot check: the puzzle has ${truth.count === 0 ? "no" : "several"} solutions`);
+    console.log(
+      truth.count === 1
+        ? (ok ? "correct" : "wrong (the unique solution differs)")
+        : `cannot check: the puzzle has ${truth.count === 0 ? "no" : "several"} solutions`,
+    );
   }
   if (puzzles.length > 1) console.log(`${solved}/${puzzles.length} solved`);
   return 0;

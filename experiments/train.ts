@@ -14,12 +14,22 @@ import { progressPrinter } from "@kit/run/progress.ts";
 import { trainRun } from "@kit/run/run.ts";
 import { defaultRunFolder } from "@kit/run/run_id.ts";
 
-const FLAGS = { preset: "string", out: "string", resume: "boolean", quiet: "boolean", help: "boolean" } as const;
+const FLAGS = {
+  preset: "string",
+  out: "string",
+  resume: "boolean",
+  quiet: "boolean",
+  help: "boolean",
+} as const;
 
 export async function main(args: string[]): Promise<number> {
   const p = parseCommandLine(args, FLAGS);
   if (p.flags.help) {
-    console.log(`usage: deno task train [--preset smoke|cpu|paper] [--out DIR] [--resume] [--KEY VALUE ...]\nkeys: ${configKeys().join(" ")}\naliases: --n (latentSteps) --T (recursions) --nsup (supervisionSteps)`);
+    console.log(
+      `usage: deno task train [--preset smoke|cpu|paper] [--out DIR] [--resume] [--KEY VALUE ...]\nkeys: ${
+        configKeys().join(" ")
+      }\naliases: --n (latentSteps) --T (recursions) --nsup (supervisionSteps)`,
+    );
     return 0;
   }
   const cfg = configFromArgs(p);
@@ -37,11 +47,20 @@ export async function main(args: string[]): Promise<number> {
     resume: Boolean(p.flags.resume),
     signal: controller.signal,
     command: ["deno task train", ...args].join(" "),
-    onEvent: progressPrinter({ timeBudgetMin: cfg.train.timeBudgetMin, quiet: Boolean(p.flags.quiet) }),
+    onEvent: progressPrinter({
+      timeBudgetMin: cfg.train.timeBudgetMin,
+      quiet: Boolean(p.flags.quiet),
+    }),
   });
   Deno.removeSignalListener("SIGINT", onSigint);
   const t = summary.test;
-  console.log(`held-out exact accuracy ${(100 * t.exactAcc).toFixed(1)}% (cell ${(100 * t.tokenAcc).toFixed(1)}%, ${t.count} puzzles) after ${summary.step} steps, ${summary.wallSec.toFixed(0)} s [${summary.stoppedBy}]`);
+  console.log(
+    `held-out exact accuracy ${(100 * t.exactAcc).toFixed(1)}% (cell ${
+      (100 * t.tokenAcc).toFixed(1)
+    }%, ${t.count} puzzles) after ${summary.step} steps, ${
+      summary.wallSec.toFixed(0)
+    } s [${summary.stoppedBy}]`,
+  );
   return 0;
 }
 

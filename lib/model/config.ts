@@ -81,21 +81,42 @@ export function swigluWidth(width: number, expansion: number): number {
 export function modelProblems(cfg: ModelConfig): string[] {
   const out: string[] = [];
   const positive: (keyof ModelConfig)[] = [
-    "vocabSize", "seqLen", "hiddenSize", "heads", "expansion", "layers", "numPuzzleIds",
-    "latentSteps", "recursions", "supervisionSteps",
+    "vocabSize",
+    "seqLen",
+    "hiddenSize",
+    "heads",
+    "expansion",
+    "layers",
+    "numPuzzleIds",
+    "latentSteps",
+    "recursions",
+    "supervisionSteps",
   ];
   for (const k of positive) {
     const v = cfg[k] as number;
     if (!(v > 0)) out.push(`${k} must be positive, got ${v}`);
   }
-  for (const k of ["hiddenSize", "heads", "layers", "latentSteps", "recursions", "supervisionSteps", "puzzlePrefix"] as const) {
+  for (
+    const k of [
+      "hiddenSize",
+      "heads",
+      "layers",
+      "latentSteps",
+      "recursions",
+      "supervisionSteps",
+      "puzzlePrefix",
+    ] as const
+  ) {
     if (!Number.isInteger(cfg[k])) out.push(`${k} must be an integer, got ${cfg[k]}`);
   }
   if (cfg.puzzlePrefix < 0) out.push(`puzzlePrefix must not be negative, got ${cfg.puzzlePrefix}`);
   if (cfg.mixer === "attention" && cfg.hiddenSize % cfg.heads !== 0) {
     out.push(`heads (${cfg.heads}) must divide hiddenSize (${cfg.hiddenSize})`);
   }
-  if (cfg.posEncoding === "rope" && cfg.mixer === "attention" && (cfg.hiddenSize / cfg.heads) % 2 !== 0) {
+  if (
+    cfg.posEncoding === "rope" && cfg.mixer === "attention" &&
+    (cfg.hiddenSize / cfg.heads) % 2 !== 0
+  ) {
     out.push(`rope needs an even head size, got hiddenSize/heads = ${cfg.hiddenSize / cfg.heads}`);
   }
   return out;

@@ -32,7 +32,12 @@ export interface WeightSpec {
 export type Weights = Record<string, tf.Tensor>;
 
 function lecun(name: string, fanIn: number, fanOut: number): WeightSpec {
-  return { name, shape: [fanIn, fanOut], group: "dense", init: { kind: "truncNormal", std: 1 / Math.sqrt(fanIn) } };
+  return {
+    name,
+    shape: [fanIn, fanOut],
+    group: "dense",
+    init: { kind: "truncNormal", std: 1 / Math.sqrt(fanIn) },
+  };
 }
 
 /** The list of weights a config needs, in a fixed order. */
@@ -40,7 +45,12 @@ export function weightSpecs(cfg: ModelConfig): WeightSpec[] {
   const d = cfg.hiddenSize;
   const l = totalLength(cfg);
   const specs: WeightSpec[] = [
-    { name: "embed_tokens", shape: [cfg.vocabSize, d], group: "dense", init: { kind: "truncNormal", std: 1 / Math.sqrt(d) } },
+    {
+      name: "embed_tokens",
+      shape: [cfg.vocabSize, d],
+      group: "dense",
+      init: { kind: "truncNormal", std: 1 / Math.sqrt(d) },
+    },
   ];
   for (let i = 0; i < cfg.layers; i++) {
     const p = `layers.${i}`;
@@ -60,7 +70,12 @@ export function weightSpecs(cfg: ModelConfig): WeightSpec[] {
     { name: "q_head.weight", shape: [d, 2], group: "dense", init: { kind: "constant", value: 0 } },
     { name: "q_head.bias", shape: [2], group: "dense", init: { kind: "constant", value: -5 } },
     // Puzzle embedding table: zero at start, trained by sign-SGD, not counted in "5M parameters".
-    { name: "puzzle_emb", shape: [cfg.numPuzzleIds, d], group: "puzzle", init: { kind: "constant", value: 0 } },
+    {
+      name: "puzzle_emb",
+      shape: [cfg.numPuzzleIds, d],
+      group: "puzzle",
+      init: { kind: "constant", value: 0 },
+    },
     // Fixed random initial answer and latent (H_init, L_init): buffers, never trained.
     { name: "y_init", shape: [d], group: "buffer", init: { kind: "truncNormal", std: 1 } },
     { name: "z_init", shape: [d], group: "buffer", init: { kind: "truncNormal", std: 1 } },

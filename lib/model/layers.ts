@@ -21,17 +21,19 @@ import "@tensorflow/tfjs";
  * path. Transposing explicitly first keeps every product on the fast path
  * (../shared/docs/platform-notes.md). The result is identical on all backends.
  */
-const matMulFastGrad = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  return {
-    value: tf.matMul(x, w),
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy)];
-    },
-  };
-  // customGrad's typing cannot express a (tensor, tensor, save) signature.
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+const matMulFastGrad = tf.customGrad(
+  ((x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    save([x, w]);
+    return {
+      value: tf.matMul(x, w),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy)];
+      },
+    };
+    // customGrad's typing cannot express a (tensor, tensor, save) signature.
+  }) as unknown as Parameters<typeof tf.customGrad>[0],
+) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
 
 let useFastGrad = true;
 
@@ -58,7 +60,9 @@ export function embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
   const [rows] = table.shape as [number, number];
   const flat = tf.reshape(ids, [-1]) as tf.Tensor1D;
   // tf.oneHot refuses depth 1 (Sudoku's single puzzle id): every row is then that one row.
-  const oneHot = rows === 1 ? tf.ones([flat.shape[0], 1]) : tf.cast(tf.oneHot(flat, rows), "float32");
+  const oneHot = rows === 1
+    ? tf.ones([flat.shape[0], 1])
+    : tf.cast(tf.oneHot(flat, rows), "float32");
   const out = linear(oneHot, table);
   return tf.reshape(out, [...ids.shape, table.shape[1]!]);
 }
@@ -79,7 +83,11 @@ export function swiglu(x: tf.Tensor, gateUp: tf.Tensor, down: tf.Tensor): tf.Ten
 }
 
 /** cos and sin tables for RoPE, [L, headDim], frequencies repeated twice (rotate_half layout). */
-export function ropeTables(length: number, headDim: number, theta: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+export function ropeTables(
+  length: number,
+  headDim: number,
+  theta: number,
+): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
   const half = headDim / 2;
   const cos = new Float32Array(length * headDim);
   const sin = new Float32Array(length * headDim);

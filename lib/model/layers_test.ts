@@ -44,7 +44,8 @@ Deno.test("logStablemax() matches its definition and has finite gradients", () =
   const total = s.reduce((a, b) => a + b);
   const got = logStablemax(x).dataSync();
   s.forEach((v, i) => assertAlmostEquals(got[i]!, Math.log(v / total), 1e-5));
-  const g = tf.grad((t: tf.Tensor) => tf.sum(logStablemax(t)))(tf.tensor1d([1, -1, 1e3, -1e3])).dataSync();
+  const g = tf.grad((t: tf.Tensor) => tf.sum(logStablemax(t)))(tf.tensor1d([1, -1, 1e3, -1e3]))
+    .dataSync();
   assert(g.every(Number.isFinite));
 });
 

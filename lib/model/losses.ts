@@ -43,7 +43,10 @@ export function answerLoss(logits: tf.Tensor3D, labels: tf.Tensor2D, kind: LossK
 
 /** Binary cross-entropy with logits, elementwise: max(x,0) - x*t + log(1 + e^-|x|). */
 export function bceWithLogits(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor {
-  return tf.add(tf.sub(tf.relu(logits), tf.mul(logits, targets)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
+  return tf.add(
+    tf.sub(tf.relu(logits), tf.mul(logits, targets)),
+    tf.log1p(tf.exp(tf.neg(tf.abs(logits)))),
+  );
 }
 
 /**
@@ -51,7 +54,10 @@ export function bceWithLogits(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor 
  * float [B] (the halting target); rows with no valid token count as right.
  * Also returns the number of correct and of valid tokens per row.
  */
-export function rowCorrectness(logits: tf.Tensor3D, labels: tf.Tensor2D): { exact: tf.Tensor1D; correct: tf.Tensor1D; valid: tf.Tensor1D } {
+export function rowCorrectness(
+  logits: tf.Tensor3D,
+  labels: tf.Tensor2D,
+): { exact: tf.Tensor1D; correct: tf.Tensor1D; valid: tf.Tensor1D } {
   return tf.tidy(() => {
     const pred = tf.argMax(logits, -1);
     const mask = tf.notEqual(labels, IGNORE_LABEL);

@@ -112,7 +112,9 @@ export class TRM {
     noGrad(() => {
       for (let t = 0; t < this.cfg.recursions - 1; t++) {
         const prev = state;
-        state = tf.tidy(() => this.recursion(w, x, prev) as unknown as tf.TensorContainer) as unknown as State;
+        state = tf.tidy(() =>
+          this.recursion(w, x, prev) as unknown as tf.TensorContainer
+        ) as unknown as State;
         if (prev !== s) tf.dispose([prev.y, prev.z]);
       }
     });
@@ -123,7 +125,10 @@ export class TRM {
   }
 
   /** Output head on the puzzle positions of y; halting head on prefix slot 0 of y. */
-  heads(w: Weights, y: tf.Tensor3D): { logits: tf.Tensor3D; qHalt: tf.Tensor1D; qContinue: tf.Tensor1D } {
+  heads(
+    w: Weights,
+    y: tf.Tensor3D,
+  ): { logits: tf.Tensor3D; qHalt: tf.Tensor1D; qContinue: tf.Tensor1D } {
     const { puzzlePrefix: p, seqLen, hiddenSize: d } = this.cfg;
     const b = y.shape[0];
     const answer = p > 0 ? tf.slice(y, [0, p, 0], [b, seqLen, d]) : y;
@@ -144,7 +149,13 @@ export class TRM {
       const mixed = swiglu(t, w[`${p}.mlp_t.gate_up_proj`]!, w[`${p}.mlp_t.down_proj`]!);
       h = tf.transpose(rmsNorm(tf.add(t, mixed), eps), [0, 2, 1]) as tf.Tensor3D;
     } else {
-      const a = attention(h, w[`${p}.self_attn.qkv_proj`]!, w[`${p}.self_attn.o_proj`]!, this.cfg.heads, this.#rope);
+      const a = attention(
+        h,
+        w[`${p}.self_attn.qkv_proj`]!,
+        w[`${p}.self_attn.o_proj`]!,
+        this.cfg.heads,
+        this.#rope,
+      );
       h = rmsNorm(tf.add(h, a), eps) as tf.Tensor3D;
     }
     const m = swiglu(h, w[`${p}.mlp.gate_up_proj`]!, w[`${p}.mlp.down_proj`]!);

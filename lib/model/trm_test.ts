@@ -23,7 +23,11 @@ const tiny: ModelConfig = {
 
 function question(b: number, cfg: ModelConfig, seed: number) {
   const p = new Prng(seed);
-  const inputs = tf.tensor2d(Array.from({ length: b * cfg.seqLen }, () => 1 + p.int(cfg.vocabSize - 1)), [b, cfg.seqLen], "int32");
+  const inputs = tf.tensor2d(
+    Array.from({ length: b * cfg.seqLen }, () => 1 + p.int(cfg.vocabSize - 1)),
+    [b, cfg.seqLen],
+    "int32",
+  );
   return { inputs, puzzleIds: tf.zeros([b], "int32") as tf.Tensor1D };
 }
 
@@ -36,19 +40,35 @@ Deno.test("countParameters() matches the reference's TRM counts", () => {
 
 for (const mixer of ["mlp", "attention"] as const) {
   Deno.test(`TRM.supervisionStep() gives the documented shapes (${mixer})`, () => {
-    const cfg = { ...tiny, mixer, posEncoding: mixer === "mlp" ? "none" as const : "rope" as const };
+    const cfg = {
+      ...tiny,
+      mixer,
+      posEncoding: mixer === "mlp" ? "none" as const : "rope" as const,
+    };
     const model = new TRM(cfg);
     const w = initWeights(cfg, new Prng(0));
     const before = tf.memory().numTensors;
     const q = question(3, cfg, 1);
     const s0 = model.initialState(w, 3);
-    const out = tf.tidy(() => model.supervisionStep(w, q, s0) as unknown as tf.TensorContainer) as unknown as ReturnType<TRM["supervisionStep"]>;
+    const out = tf.tidy(() =>
+      model.supervisionStep(w, q, s0) as unknown as tf.TensorContainer
+    ) as unknown as ReturnType<TRM["supervisionStep"]>;
     assertEquals(out.logits.shape, [3, 16, 6]);
     assertEquals(out.qHalt.shape, [3]);
     assertEquals(out.state.y.shape, [3, 18, 16]);
     // The halting head starts at bias -5 with zero weight.
     assertAlmostEquals(out.qHalt.dataSync()[0]!, -5, 1e-5);
-    tf.dispose([out.logits, out.qHalt, out.qContinue, out.state.y, out.state.z, s0.y, s0.z, q.inputs, q.puzzleIds]);
+    tf.dispose([
+      out.logits,
+      out.qHalt,
+      out.qContinue,
+      out.state.y,
+      out.state.z,
+      s0.y,
+      s0.z,
+      q.inputs,
+      q.puzzleIds,
+    ]);
     assertEquals(tf.memory().numTensors, before, "no tensor leaks from a step");
     model.dispose();
     tf.dispose(Object.values(w));
@@ -64,7 +84,8 @@ Deno.test("TRM.supervisionStep() differentiates only the last recursion", () => 
   const q = question(2, tiny, 3);
   const labels = q.inputs;
   const s0 = model.initialState(w, 2);
-  const lossOf = (logits: tf.Tensor3D) => tf.sum(answerLoss(logits, labels, "stablemax")) as tf.Scalar;
+  const lossOf = (logits: tf.Tensor3D) =>
+    tf.sum(answerLoss(logits, labels, "stablemax")) as tf.Scalar;
   const full = tf.grads((...ts: tf.Tensor[]) => {
     const ww = { ...w, ...Object.fromEntries(dense.map((n, i) => [n, ts[i]!])) };
     return lossOf(model.supervisionStep(ww, q, s0).logits);
@@ -97,7 +118,8 @@ Deno.test("TRM.supervisionStep() returns a detached state", () => {
     const first = model.supervisionStep({ ...w, embed_tokens: e }, q, s0);
     return tf.sum(model.supervisionStep(w, q, first.state).logits) as tf.Scalar;
   };
-  const direct = (e: tf.Tensor) => tf.sum(model.supervisionStep({ ...w, embed_tokens: e }, q, s0).logits) as tf.Scalar;
+  const direct = (e: tf.Tensor) =>
+    tf.sum(model.supervisionStep({ ...w, embed_tokens: e }, q, s0).logits) as tf.Scalar;
   assertThrows(() => tf.grad(viaCarry)(e0), "Cannot compute gradient");
   assert(tf.max(tf.abs(tf.grad(direct)(e0))).dataSync()[0]! > 0);
 });

@@ -38,7 +38,13 @@ export function parseCommandLine(args: string[], own: FlagSpec = COMMON_FLAGS): 
   for (const k of keyNames) options[k] = { type: "string" };
   for (const [k, type] of Object.entries(own)) options[k] = { type };
   // `task` and `backend` are config keys that are also common command words.
-  const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args,
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const flags: Parsed["flags"] = {};
   const overrides: Record<string, string> = {};
   const positionals: string[] = [];
@@ -47,7 +53,9 @@ export function parseCommandLine(args: string[], own: FlagSpec = COMMON_FLAGS): 
     else if (t.kind === "option") {
       if (t.name in own) {
         flags[t.name] = own[t.name] === "boolean" ? true : t.value;
-        if (own[t.name] === "string" && t.value === undefined) throw new Error(`--${t.name} needs a value`);
+        if (own[t.name] === "string" && t.value === undefined) {
+          throw new Error(`--${t.name} needs a value`);
+        }
       } else {
         findKey(t.name); // throws "unknown config key ... did you mean ..." for typos
         if (t.value === undefined) throw new Error(`--${t.name} needs a value`);

@@ -11,9 +11,9 @@
 import { type DataConfig, defaultDataConfig } from "../data/config.ts";
 import { defaultModelConfig, type ModelConfig, modelProblems } from "../model/config.ts";
 import { sudokuVocabSize } from "../data/sudoku.ts";
-import { BACKENDS, type BackendName, defaultBackend } from "../train/backend.ts";
+import { type BackendName, BACKENDS, defaultBackend } from "../train/backend.ts";
 import { defaultTrainConfig, type TrainConfig } from "../train/config.ts";
-import { type PresetName, presets, PRESETS } from "./presets.ts";
+import { type PresetName, PRESETS, presets } from "./presets.ts";
 
 /** Who runs and where results go. */
 export interface RunConfig {
@@ -69,7 +69,9 @@ const SECTIONS = Object.keys(defaults) as Section[];
 
 /** Every settable key as "section.leaf". */
 export function configKeys(): string[] {
-  return SECTIONS.flatMap((s) => Object.keys(defaults[s]).filter((k) => !DERIVED.has(k)).map((k) => `${s}.${k}`));
+  return SECTIONS.flatMap((s) =>
+    Object.keys(defaults[s]).filter((k) => !DERIVED.has(k)).map((k) => `${s}.${k}`)
+  );
 }
 
 function editDistance(a: string, b: string): number {
@@ -91,7 +93,9 @@ export function findKey(key: string): [Section, string] {
   for (const s of SECTIONS) {
     const leaf = dotted ? (dotted[0] === s ? dotted[1]! : undefined) : name;
     if (leaf !== undefined && leaf in defaults[s]) {
-      if (DERIVED.has(leaf)) throw new Error(`config key "${key}" is set from the data and cannot be overridden`);
+      if (DERIVED.has(leaf)) {
+        throw new Error(`config key "${key}" is set from the data and cannot be overridden`);
+      }
       return [s, leaf];
     }
   }
@@ -100,14 +104,21 @@ export function findKey(key: string): [Section, string] {
     .map((k) => {
       const typed = key.split(".").pop()!;
       // A typo of the whole name, or of its beginning ("hiden" -> "hiddenSize").
-      const prefix = Math.min(editDistance(typed, k.slice(0, typed.length)), editDistance(typed, k.slice(0, typed.length + 1)));
+      const prefix = Math.min(
+        editDistance(typed, k.slice(0, typed.length)),
+        editDistance(typed, k.slice(0, typed.length + 1)),
+      );
       return [k, Math.min(editDistance(typed, k), prefix + 1)] as const;
     })
     .filter(([, dist]) => dist <= 2)
     .sort((a, b) => a[1] - b[1])
     .map(([k]) => k);
   const hint = near.length ? ` (did you mean "${near[0]}"?)` : "";
-  throw new Error(`unknown config key "${key}"${hint}; valid keys: ${leaves.join(", ")} (aliases: ${Object.keys(ALIASES).join(", ")})`);
+  throw new Error(
+    `unknown config key "${key}"${hint}; valid keys: ${leaves.join(", ")} (aliases: ${
+      Object.keys(ALIASES).join(", ")
+    })`,
+  );
 }
 
 /** Parses a raw value to the type of the key's default, checking choices. */
@@ -127,7 +138,11 @@ function parseValue(section: Section, leaf: string, raw: unknown): unknown {
   } else value = String(raw);
   const choices = CHOICES[leaf];
   if (choices && !choices.includes(value as string | number)) {
-    throw new Error(`config key "${leaf}" must be one of ${choices.map((c) => `"${c}"`).join(", ")}, got "${raw}"`);
+    throw new Error(
+      `config key "${leaf}" must be one of ${
+        choices.map((c) => `"${c}"`).join(", ")
+      }, got "${raw}"`,
+    );
   }
   return value;
 }
@@ -137,12 +152,17 @@ function parseValue(section: Section, leaf: string, raw: unknown): unknown {
  * leaf, alias or section.leaf; values as strings or typed), then derived
  * fields and validation. The result is frozen.
  */
-export function resolveConfig(preset: PresetName | string = "smoke", overrides: Record<string, unknown> = {}): Config {
+export function resolveConfig(
+  preset: PresetName | string = "smoke",
+  overrides: Record<string, unknown> = {},
+): Config {
   if (!(PRESETS as readonly string[]).includes(preset)) {
     throw new Error(`unknown preset "${preset}"; choose one of ${PRESETS.join(", ")}`);
   }
   const p = presets[preset as PresetName];
-  const cfg = Object.fromEntries(SECTIONS.map((s) => [s, { ...defaults[s], ...(p[s] ?? {}) }])) as unknown as Config;
+  const cfg = Object.fromEntries(
+    SECTIONS.map((s) => [s, { ...defaults[s], ...(p[s] ?? {}) }]),
+  ) as unknown as Config;
   cfg.run.backend = defaultBackend(); // TRM_BACKEND, else wasm; --backend overrides it
   for (const [key, raw] of Object.entries(overrides)) {
     const [s, leaf] = findKey(key);
@@ -159,13 +179,23 @@ export function resolveConfig(preset: PresetName | string = "smoke", overrides: 
 function trainProblems(cfg: Config): string[] {
   const t = cfg.train, out: string[] = [];
   for (const k of ["batchSize", "evalBatchSize", "logEvery"] as const) {
-    if (!(Number.isInteger(t[k]) && t[k] > 0)) out.push(`${k} must be a positive integer, got ${t[k]}`);
+    if (!(Number.isInteger(t[k]) && t[k] > 0)) {
+      out.push(`${k} must be a positive integer, got ${t[k]}`);
+    }
   }
   if (!(t.steps >= 0)) out.push(`steps must not be negative, got ${t.steps}`);
   if (!(t.emaRate > 0 && t.emaRate < 1)) out.push(`emaRate must be in (0, 1), got ${t.emaRate}`);
-  if (!(t.haltExploration >= 0 && t.haltExploration <= 1)) out.push(`haltExploration must be in [0, 1], got ${t.haltExploration}`);
+  if (!(t.haltExploration >= 0 && t.haltExploration <= 1)) {
+    out.push(`haltExploration must be in [0, 1], got ${t.haltExploration}`);
+  }
   const cells = cfg.data.size * cfg.data.size;
-  if (!(cfg.data.blanks > 0 && cfg.data.blanks < cells)) out.push(`blanks must be between 1 and ${cells - 1} for ${cfg.data.size}x${cfg.data.size}, got ${cfg.data.blanks}`);
+  if (!(cfg.data.blanks > 0 && cfg.data.blanks < cells)) {
+    out.push(
+      `blanks must be between 1 and ${
+        cells - 1
+      } for ${cfg.data.size}x${cfg.data.size}, got ${cfg.data.blanks}`,
+    );
+  }
   return out;
 }
 
@@ -177,5 +207,7 @@ export function flattenConfig(cfg: Config): Record<string, string | number | boo
 /** Leaves that differ between two configs, as "key: a -> b". */
 export function configDiff(a: Config, b: Config): string[] {
   const fa = flattenConfig(a), fb = flattenConfig(b);
-  return Object.keys({ ...fa, ...fb }).filter((k) => fa[k] !== fb[k]).map((k) => `${k}: ${fa[k]} -> ${fb[k]}`);
+  return Object.keys({ ...fa, ...fb }).filter((k) => fa[k] !== fb[k]).map((k) =>
+    `${k}: ${fa[k]} -> ${fb[k]}`
+  );
 }

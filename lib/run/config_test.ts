@@ -4,8 +4,20 @@ import { parseCommandLine } from "./cli.ts";
 import { configHash } from "./run_id.ts";
 
 Deno.test("resolveConfig() applies preset, then overrides by leaf, section.leaf or paper alias", () => {
-  const c = resolveConfig("smoke", { n: "3", T: 2, "model.hiddenSize": "48", ema: "false", mixer: "attention" });
-  assertEquals([c.model.latentSteps, c.model.recursions, c.model.hiddenSize, c.train.ema, c.model.mixer], [3, 2, 48, false, "attention"]);
+  const c = resolveConfig("smoke", {
+    n: "3",
+    T: 2,
+    "model.hiddenSize": "48",
+    ema: "false",
+    mixer: "attention",
+  });
+  assertEquals([
+    c.model.latentSteps,
+    c.model.recursions,
+    c.model.hiddenSize,
+    c.train.ema,
+    c.model.mixer,
+  ], [3, 2, 48, false, "attention"]);
   assertEquals(c.data.size, 4);
   assertEquals([c.model.vocabSize, c.model.seqLen], [6, 16]); // derived from the 4x4 data
   assert(Object.isFrozen(c) && Object.isFrozen(c.model));
@@ -19,10 +31,22 @@ Deno.test("resolveConfig() rejects unknown keys with a suggestion and the valid 
 });
 
 Deno.test("resolveConfig() checks value types, choices and cross-field rules", () => {
-  assertThrows(() => resolveConfig("smoke", { lr: "fast" }), 'config key "lr" needs a number, got "fast"');
-  assertThrows(() => resolveConfig("smoke", { ema: "maybe" }), 'config key "ema" needs true or false');
-  assertThrows(() => resolveConfig("smoke", { mixer: "conv" }), 'must be one of "mlp", "attention"');
-  assertThrows(() => resolveConfig("smoke", { mixer: "attention", hiddenSize: 30, heads: 4 }), "heads (4) must divide hiddenSize (30)");
+  assertThrows(
+    () => resolveConfig("smoke", { lr: "fast" }),
+    'config key "lr" needs a number, got "fast"',
+  );
+  assertThrows(
+    () => resolveConfig("smoke", { ema: "maybe" }),
+    'config key "ema" needs true or false',
+  );
+  assertThrows(
+    () => resolveConfig("smoke", { mixer: "conv" }),
+    'must be one of "mlp", "attention"',
+  );
+  assertThrows(
+    () => resolveConfig("smoke", { mixer: "attention", hiddenSize: 30, heads: 4 }),
+    "heads (4) must divide hiddenSize (30)",
+  );
   assertThrows(() => resolveConfig("smoke", { vocabSize: 3 }), "set from the data");
   assertThrows(() => resolveConfig("smoke", { blanks: 16 }), "blanks must be between 1 and 15");
 });
@@ -39,7 +63,9 @@ Deno.test("flattenConfig() has unique, dot-free leaves; configDiff() and configH
 
 Deno.test("parseCommandLine() reads own flags, config keys and rejects typos", () => {
   const p = parseCommandLine(["--preset", "smoke", "--n", "3", "--T=2", "--resume", "--out", "x"], {
-    preset: "string", out: "string", resume: "boolean",
+    preset: "string",
+    out: "string",
+    resume: "boolean",
   });
   assertEquals(p.flags, { preset: "smoke", resume: true, out: "x" });
   assertEquals(p.overrides, { n: "3", T: "2" });

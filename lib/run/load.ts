@@ -23,11 +23,19 @@ export interface LoadedModel {
 export async function loadModel(pathOrFolder: string): Promise<LoadedModel> {
   let path = pathOrFolder;
   try {
-    if ((await Deno.stat(pathOrFolder)).isDirectory) path = `${pathOrFolder}/checkpoint.safetensors`;
+    if ((await Deno.stat(pathOrFolder)).isDirectory) {
+      path = `${pathOrFolder}/checkpoint.safetensors`;
+    }
   } catch {
     throw new Error(`no checkpoint at ${pathOrFolder}`);
   }
   const file = await loadTensorFile(path);
   const cfg = checkpointConfig(file, path);
-  return { cfg, model: new TRM(cfg.model), weights: evalWeightsFromFile(file, cfg.model, path), step: Number(file.metadata.step), path };
+  return {
+    cfg,
+    model: new TRM(cfg.model),
+    weights: evalWeightsFromFile(file, cfg.model, path),
+    step: Number(file.metadata.step),
+    path,
+  };
 }

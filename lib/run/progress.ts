@@ -11,7 +11,9 @@ const enc = new TextEncoder();
 function fmtTime(sec: number): string {
   if (!Number.isFinite(sec)) return "?";
   const m = Math.floor(sec / 60), s = Math.floor(sec % 60);
-  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m` : `${m}:${String(s).padStart(2, "0")}`;
+  return m >= 60
+    ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`
+    : `${m}:${String(s).padStart(2, "0")}`;
 }
 
 /** A bar like `[#####.....] 120/1000` with the given suffix. */
@@ -22,7 +24,9 @@ export function bar(done: number, total: number, width = 24): string {
 }
 
 /** Returns an event handler that renders progress to stderr. */
-export function progressPrinter(opts: { timeBudgetMin?: number; quiet?: boolean } = {}): (e: RunEvent) => void {
+export function progressPrinter(
+  opts: { timeBudgetMin?: number; quiet?: boolean } = {},
+): (e: RunEvent) => void {
   const tty = Deno.stderr.isTerminal();
   const write = (s: string) => Deno.stderr.writeSync(enc.encode(s));
   let lastData = 0;
@@ -40,20 +44,32 @@ export function progressPrinter(opts: { timeBudgetMin?: number; quiet?: boolean 
         break;
       }
       case "start":
-        write(`backend ${e.backend.name} (${e.backend.provider}), ${e.params.toLocaleString("en")} parameters, ${e.resumed ? `resumed at step ${e.step}` : "from scratch"}\n`);
+        write(
+          `backend ${e.backend.name} (${e.backend.provider}), ${
+            e.params.toLocaleString("en")
+          } parameters, ${e.resumed ? `resumed at step ${e.step}` : "from scratch"}\n`,
+        );
         break;
       case "log": {
         const m = e.metrics;
         const budget = (opts.timeBudgetMin ?? 0) * 60;
         const eta = e.step > 0 ? (e.elapsedSec / e.step) * (e.steps - e.step) : Infinity;
         const left = budget > 0 ? Math.min(eta, budget - e.elapsedSec) : eta;
-        const line = `${bar(e.step, e.steps)} loss ${m.loss.toFixed(3)} cell ${(100 * m.tokenAcc).toFixed(1)}% exact ${(100 * m.exactAcc).toFixed(1)}% steps ${m.stepsAtHalt.toFixed(1)} ${e.tokensPerSec.toFixed(0)} tok/s ${fmtTime(e.elapsedSec)}<${fmtTime(left)}`;
+        const line = `${bar(e.step, e.steps)} loss ${m.loss.toFixed(3)} cell ${
+          (100 * m.tokenAcc).toFixed(1)
+        }% exact ${(100 * m.exactAcc).toFixed(1)}% steps ${m.stepsAtHalt.toFixed(1)} ${
+          e.tokensPerSec.toFixed(0)
+        } tok/s ${fmtTime(e.elapsedSec)}<${fmtTime(left)}`;
         write(tty ? `\r\x1b[2K${line}` : line + "\n");
         break;
       }
       case "eval": {
         const m = e.metrics;
-        const line = `${e.final ? "held-out" : "eval"} @ step ${e.step}: exact ${(100 * m.exactAcc).toFixed(1)}% cell ${(100 * m.tokenAcc).toFixed(1)}% on ${m.count} puzzles, halting head would stop at ${m.stepsUsed.toFixed(1)} steps`;
+        const line = `${e.final ? "held-out" : "eval"} @ step ${e.step}: exact ${
+          (100 * m.exactAcc).toFixed(1)
+        }% cell ${
+          (100 * m.tokenAcc).toFixed(1)
+        }% on ${m.count} puzzles, halting head would stop at ${m.stepsUsed.toFixed(1)} steps`;
         write(tty ? `\r\x1b[2K${line}\n` : line + "\n");
         break;
       }

@@ -18,14 +18,29 @@ import { type BackendInfo, useBackend } from "../train/backend.ts";
 import { loadTensorFile, saveTensorFile, writeFileAtomic } from "../train/checkpoint.ts";
 import type { EvalMetrics } from "../train/evaluate.ts";
 import { checkpointConfig, restoreTrainer, trainerToFile } from "../train/state.ts";
-import { Trainer, trainMetrics, type TrainMetrics } from "../train/trainer.ts";
+import { Trainer, type TrainMetrics, trainMetrics } from "../train/trainer.ts";
 import { type Config, configDiff } from "./config.ts";
 
 /** What a run reports while it works. */
 export type RunEvent =
   | { kind: "data"; what: string; done: number; total: number }
-  | { kind: "start"; step: number; steps: number; params: number; backend: BackendInfo; resumed: boolean }
-  | { kind: "log"; step: number; steps: number; metrics: TrainMetrics; lr: number; tokensPerSec: number; elapsedSec: number }
+  | {
+    kind: "start";
+    step: number;
+    steps: number;
+    params: number;
+    backend: BackendInfo;
+    resumed: boolean;
+  }
+  | {
+    kind: "log";
+    step: number;
+    steps: number;
+    metrics: TrainMetrics;
+    lr: number;
+    tokensPerSec: number;
+    elapsedSec: number;
+  }
   | { kind: "eval"; step: number; metrics: EvalMetrics; final: boolean }
   | { kind: "checkpoint"; step: number; path: string };
 
@@ -59,7 +74,8 @@ export interface RunOptions {
 /** The code version: git commit (with "+dirty" for local changes), or "unknown". */
 export async function codeVersion(): Promise<string> {
   try {
-    const run = (args: string[]) => new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).output();
+    const run = (args: string[]) =>
+      new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).output();
     const head = await run(["rev-parse", "--short", "HEAD"]);
     if (!head.success) return "unknown";
     const dirty = await run(["status", "--porcelain", "--untracked-files=no"]);
@@ -90,9 +106,17 @@ async function truncateMetrics(path: string, step: number): Promise<void> {
 export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunSummary> {
   const emit = opts.onEvent ?? (() => {});
   const backend = await useBackend(cfg.run.backend);
-  const data = opts.data ?? await loadTaskData(cfg.data, cfg.run.seed, (what, done, total) => emit({ kind: "data", what, done, total }));
+  const data = opts.data ??
+    await loadTaskData(
+      cfg.data,
+      cfg.run.seed,
+      (what, done, total) => emit({ kind: "data", what, done, total }),
+    );
   const test = encodePuzzles(data.test);
-  const trainer = new Trainer(cfg, new Sampler(data.train, { augment: cfg.data.augment, seed: cfg.run.seed }));
+  const trainer = new Trainer(
+    cfg,
+    new Sampler(data.train, { augment: cfg.data.augment, seed: cfg.run.seed }),
+  );
   const out = opts.out;
   const ckpt = out ? `${out}/checkpoint.safetensors` : undefined;
   const metricsPath = out ? `${out}/metrics.jsonl` : undefined;
@@ -102,14 +126,26 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
     if (opts.resume && ckpt && await exists(ckpt)) {
       const file = await loadTensorFile(ckpt);
       const diff = configDiff(checkpointConfig(file, ckpt), cfg);
-      if (diff.length) throw new Error(`cannot resume ${out} with a different config:\n  ${diff.join("\n  ")}`);
+      if (diff.length) {
+        throw new Error(`cannot resume ${out} with a different config:\n  ${diff.join("\n  ")}`);
+      }
       restoreTrainer(trainer, file, ckpt);
       await truncateMetrics(metricsPath!, trainer.step);
       resumed = true;
     } else if (metricsPath) await Deno.writeTextFile(metricsPath, "");
     const params = countParameters(cfg.model);
     if (out) {
-      const record = { config: cfg, seed: cfg.run.seed, backend, params, data: data.source, code: await codeVersion(), command: opts.command ?? "", deno: Deno.version.deno, started: new Date().toISOString() };
+      const record = {
+        config: cfg,
+        seed: cfg.run.seed,
+        backend,
+        params,
+        data: data.source,
+        code: await codeVersion(),
+        command: opts.command ?? "",
+        deno: Deno.version.deno,
+        started: new Date().toISOString(),
+      };
       await Deno.writeTextFile(`${out}/config.json`, JSON.stringify(record, null, 2) + "\n");
     }
     emit({ kind: "start", step: trainer.step, steps: cfg.train.steps, params, backend, resumed });
@@ -142,14 +178,31 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
         tf.dispose([mean, ...window]);
         window = [];
         const now = performance.now();
-        tokensPerSec = ((trainer.step - windowStep) * t.batchSize * cfg.model.seqLen) / ((now - windowStart) / 1000);
+        tokensPerSec = ((trainer.step - windowStep) * t.batchSize * cfg.model.seqLen) /
+          ((now - windowStart) / 1000);
         windowStart = now;
         windowStep = trainer.step;
         lastTrain = trainMetrics(v);
         const lr = t.lr * Math.min(1, trainer.step / Math.max(1, t.warmupSteps));
-        const ev = { kind: "log" as const, step: trainer.step, steps: t.steps, metrics: lastTrain, lr, tokensPerSec, elapsedSec: (now - start) / 1000 };
+        const ev = {
+          kind: "log" as const,
+          step: trainer.step,
+          steps: t.steps,
+          metrics: lastTrain,
+          lr,
+          tokensPerSec,
+          elapsedSec: (now - start) / 1000,
+        };
         emit(ev);
-        await appendLine(metricsPath, { step: ev.step, kind: "train", ...lastTrain, lr, tokensPerSec, elapsedSec: ev.elapsedSec, epochs: trainer.sampler.epochs });
+        await appendLine(metricsPath, {
+          step: ev.step,
+          kind: "train",
+          ...lastTrain,
+          lr,
+          tokensPerSec,
+          elapsedSec: ev.elapsedSec,
+          epochs: trainer.sampler.epochs,
+        });
       }
       if (t.evalEvery > 0 && trainer.step % t.evalEvery === 0 && trainer.step < t.steps) {
         const m = await trainer.evaluate(test, { limit: t.evalLimit });
@@ -164,10 +217,18 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
     emit({ kind: "eval", step: trainer.step, metrics: final, final: true });
     await appendLine(metricsPath, { step: trainer.step, kind: "final", ...final });
     const summary: RunSummary = {
-      step: trainer.step, stoppedBy, params, backend: backend.name, wallSec: (performance.now() - start) / 1000,
-      tokensPerSec, test: final, train: lastTrain,
+      step: trainer.step,
+      stoppedBy,
+      params,
+      backend: backend.name,
+      wallSec: (performance.now() - start) / 1000,
+      tokensPerSec,
+      test: final,
+      train: lastTrain,
     };
-    if (out) await Deno.writeTextFile(`${out}/summary.json`, JSON.stringify(summary, null, 2) + "\n");
+    if (out) {
+      await Deno.writeTextFile(`${out}/summary.json`, JSON.stringify(summary, null, 2) + "\n");
+    }
     return summary;
   } finally {
     trainer.dispose();

@@ -9,7 +9,11 @@ import type { Config } from "./config.ts";
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v && typeof v === "object") {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
+    return `{${
+      Object.keys(v).sort().map((k) =>
+        `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`
+      ).join(",")
+    }}`;
   }
   return JSON.stringify(v);
 }

@@ -38,11 +38,28 @@ export function defaultBackend(): BackendName {
   return env as BackendName;
 }
 
+/** The native binding tfjs-node(-gpu) builds at install time, if the user installed it. */
+function nativeBinding(pkg: string): string | undefined {
+  const path = new URL(`../../node_modules/${pkg}/lib/napi-v8/tfjs_binding.node`, import.meta.url);
+  try {
+    Deno.statSync(path);
+    return path.pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 async function loadTensorflow(): Promise<string> {
+  // Looked for on disk first: importing an npm: specifier that is not installed
+  // would fetch it from the registry and then fail for want of libtensorflow.
   const tried: string[] = [];
   for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
+    if (!nativeBinding(pkg)) {
+      tried.push(`${pkg}: not installed`);
+      continue;
+    }
     try {
-      await import(`npm:${pkg}@4.22.0`);
+      await import(pkg);
       if (tf.findBackend("tensorflow")) return pkg;
       tried.push(`${pkg}: loaded but registered no "tensorflow" backend`);
     } catch (e) {
@@ -50,7 +67,9 @@ async function loadTensorflow(): Promise<string> {
     }
   }
   throw new Error(
-    `the tensorflow backend is not installed (run \`deno task setup:gpu\` on a machine with internet and, for a GPU, CUDA):\n  ${tried.join("\n  ")}`,
+    `the tensorflow backend is not installed (run \`deno task setup:gpu\` on a machine with internet and, for a GPU, CUDA):\n  ${
+      tried.join("\n  ")
+    }`,
   );
 }
 

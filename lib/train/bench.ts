@@ -49,10 +49,16 @@ export async function matMulGflops(m: number, k: number, n: number, reps = 10): 
 }
 
 /** What the PyTorch anchor printed, or why it did not run. */
-export type AnchorResult = { ok: true; result: Record<string, unknown> } | { ok: false; reason: string };
+export type AnchorResult = { ok: true; result: Record<string, unknown> } | {
+  ok: false;
+  reason: string;
+};
 
 /** Runs ../shared/bench/trm_torch.py with the given arguments, if python3 has torch. */
-export async function torchAnchor(script: string, args: Record<string, string | number>): Promise<AnchorResult> {
+export async function torchAnchor(
+  script: string,
+  args: Record<string, string | number>,
+): Promise<AnchorResult> {
   try {
     await Deno.stat(script);
   } catch {
@@ -61,7 +67,8 @@ export async function torchAnchor(script: string, args: Record<string, string | 
   const argv = [script, ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)])];
   for (const python of ["/usr/bin/python3", "python3"]) {
     try {
-      const out = await new Deno.Command(python, { args: argv, stdout: "piped", stderr: "piped" }).output();
+      const out = await new Deno.Command(python, { args: argv, stdout: "piped", stderr: "piped" })
+        .output();
       const text = new TextDecoder().decode(out.stdout).trim();
       if (out.success && text) return { ok: true, result: JSON.parse(text.split("\n").pop()!) };
       const err = new TextDecoder().decode(out.stderr);

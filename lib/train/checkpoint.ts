@@ -50,7 +50,9 @@ export function encodeSafetensors(file: TensorFile): Uint8Array {
 export function decodeSafetensors(bytes: Uint8Array, source = "checkpoint"): TensorFile {
   if (bytes.length < 8) throw new Error(`${source}: too short to be a safetensors file`);
   const len = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  if (8 + len > bytes.length) throw new Error(`${source}: header length ${len} runs past the end of the file (truncated?)`);
+  if (8 + len > bytes.length) {
+    throw new Error(`${source}: header length ${len} runs past the end of the file (truncated?)`);
+  }
   let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + len)));
@@ -66,11 +68,17 @@ export function decodeSafetensors(bytes: Uint8Array, source = "checkpoint"): Ten
       continue;
     }
     const [from, to] = h.data_offsets;
-    if (base + to > bytes.length) throw new Error(`${source}: tensor "${name}" runs past the end of the file (truncated?)`);
+    if (base + to > bytes.length) {
+      throw new Error(`${source}: tensor "${name}" runs past the end of the file (truncated?)`);
+    }
     const raw = bytes.slice(base + from, base + to); // a copy, so the data is aligned
-    if (h.dtype === "F32") tensors[name] = { dtype: "F32", shape: h.shape, data: new Float32Array(raw.buffer) };
-    else if (h.dtype === "I32") tensors[name] = { dtype: "I32", shape: h.shape, data: new Int32Array(raw.buffer) };
-    else throw new Error(`${source}: tensor "${name}" has dtype ${h.dtype}; only F32 and I32 are supported`);
+    if (h.dtype === "F32") {
+      tensors[name] = { dtype: "F32", shape: h.shape, data: new Float32Array(raw.buffer) };
+    } else if (h.dtype === "I32") {
+      tensors[name] = { dtype: "I32", shape: h.shape, data: new Int32Array(raw.buffer) };
+    } else {throw new Error(
+        `${source}: tensor "${name}" has dtype ${h.dtype}; only F32 and I32 are supported`,
+      );}
   }
   return { tensors, metadata };
 }

@@ -1,5 +1,10 @@
 import { assertEquals, assertRejects, assertThrows } from "../util/assert.ts";
-import { decodeSafetensors, encodeSafetensors, loadTensorFile, saveTensorFile } from "./checkpoint.ts";
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  loadTensorFile,
+  saveTensorFile,
+} from "./checkpoint.ts";
 
 const file = {
   tensors: {
@@ -16,7 +21,10 @@ Deno.test("encodeSafetensors()/decodeSafetensors() round-trip exactly", () => {
 
 Deno.test("decodeSafetensors() names the file when it is truncated", () => {
   const bytes = encodeSafetensors(file);
-  assertThrows(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4), "ckpt.safetensors"), "ckpt.safetensors: tensor \"b\" runs past the end");
+  assertThrows(
+    () => decodeSafetensors(bytes.subarray(0, bytes.length - 4), "ckpt.safetensors"),
+    'ckpt.safetensors: tensor "b" runs past the end',
+  );
   assertThrows(() => decodeSafetensors(bytes.subarray(0, 5), "x"), "too short");
 });
 

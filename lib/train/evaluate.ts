@@ -35,7 +35,6 @@ export async function evaluate(
 ): Promise<EvalMetrics> {
   const n = Math.min(data.count, opts.limit || data.count);
   const nSup = model.cfg.supervisionSteps;
-  const s = data.seqLen;
   let correct = 0, valid = 0, exact = 0, steps = 0, exactAtHalt = 0;
   const byStep = new Array<number>(nSup).fill(0);
   for (let start = 0; start < n; start += opts.batchSize) {
@@ -63,7 +62,13 @@ export async function evaluate(
 }
 
 /** All N_sup steps on rows [start, start+b); returns [correct, valid, exact, Σ haltStep, Σ exactAtHalt, exact@1..N]. */
-function evalBatch(model: TRM, weights: Weights, data: Encoded, start: number, b: number): tf.Tensor1D {
+function evalBatch(
+  model: TRM,
+  weights: Weights,
+  data: Encoded,
+  start: number,
+  b: number,
+): tf.Tensor1D {
   const s = data.seqLen;
   const nSup = model.cfg.supervisionSteps;
   const inputs = tf.tensor2d(data.inputs.subarray(start * s, (start + b) * s), [b, s], "int32");
@@ -81,7 +86,10 @@ function evalBatch(model: TRM, weights: Weights, data: Encoded, start: number, b
   for (let k = 1; k <= nSup; k++) {
     const prev = c;
     c = tf.tidy(() => {
-      const out = model.supervisionStep(weights, q, { y: prev.y as tf.Tensor3D, z: prev.z as tf.Tensor3D });
+      const out = model.supervisionStep(weights, q, {
+        y: prev.y as tf.Tensor3D,
+        z: prev.z as tf.Tensor3D,
+      });
       const r = rowCorrectness(out.logits, labels);
       const haltsNow = tf.logicalAnd(tf.logicalNot(prev.decided!), tf.greater(out.qHalt, 0));
       perStep.push(tf.keep(tf.sum(r.exact)));

@@ -83,7 +83,13 @@ export class Adam {
  * ("Adam ≈ SignSGD if the gradient is very sparse", reference comment).
  * `used` is a [rows] 0/1 mask.
  */
-export function signSgdRows(table: tf.Variable, grad: tf.Tensor, used: tf.Tensor1D, lr: number, weightDecay: number): void {
+export function signSgdRows(
+  table: tf.Variable,
+  grad: tf.Tensor,
+  used: tf.Tensor1D,
+  lr: number,
+  weightDecay: number,
+): void {
   tf.tidy(() => {
     const mask = tf.reshape(used, [-1, 1]);
     const updated = tf.sub(tf.mul(table, 1 - lr * weightDecay), tf.mul(tf.sign(grad), lr));
@@ -92,9 +98,14 @@ export function signSgdRows(table: tf.Variable, grad: tf.Tensor, used: tf.Tensor
 }
 
 /** Warm-up then cosine schedule of the reference; with minRatio 1 it is constant after warm-up. */
-export function learningRate(step: number, opts: { lr: number; warmup: number; total: number; minRatio: number }): number {
+export function learningRate(
+  step: number,
+  opts: { lr: number; warmup: number; total: number; minRatio: number },
+): number {
   const { lr, warmup, total, minRatio } = opts;
   if (step < warmup) return (lr * step) / Math.max(1, warmup);
   const progress = (step - warmup) / Math.max(1, total - warmup);
-  return lr * (minRatio + Math.max(0, (1 - minRatio) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)))));
+  return lr *
+    (minRatio +
+      Math.max(0, (1 - minRatio) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)))));
 }

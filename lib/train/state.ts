@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { ModelConfig } from "../model/config.ts";
-import { weightSpecs, type Weights } from "../model/init.ts";
+import { type Weights, weightSpecs } from "../model/init.ts";
 import type { Config } from "../run/config.ts";
 import type { StoredTensor, TensorFile } from "./checkpoint.ts";
 import type { Carry, Trainer } from "./trainer.ts";
@@ -22,13 +22,18 @@ async function stored(t: tf.Tensor): Promise<StoredTensor> {
 }
 
 /** Everything needed to resume, read from the backend once (at checkpoint time only). */
-export async function trainerToFile(tr: Trainer, extra: Record<string, string> = {}): Promise<TensorFile> {
+export async function trainerToFile(
+  tr: Trainer,
+  extra: Record<string, string> = {},
+): Promise<TensorFile> {
   const tensors: Record<string, StoredTensor> = {};
   for (const [n, w] of Object.entries(tr.weights)) tensors[`w/${n}`] = await stored(w);
   for (const [n, w] of Object.entries(tr.ema?.shadow ?? {})) tensors[`ema/${n}`] = await stored(w);
   for (const [n, m] of tr.adam.m) tensors[`opt.m/${n}`] = await stored(m);
   for (const [n, v] of tr.adam.v) tensors[`opt.v/${n}`] = await stored(v);
-  for (const [n, c] of Object.entries(tr.carry ?? {})) tensors[`carry/${n}`] = await stored(c as tf.Tensor);
+  for (const [n, c] of Object.entries(tr.carry ?? {})) {
+    tensors[`carry/${n}`] = await stored(c as tf.Tensor);
+  }
   return {
     tensors,
     metadata: {
@@ -54,13 +59,20 @@ function toTensor(s: StoredTensor, dtype?: "bool"): tf.Tensor {
 /** The config stored in a checkpoint, with a clear error for a file that is not one. */
 export function checkpointConfig(file: TensorFile, source: string): Config {
   if (file.metadata.format !== CHECKPOINT_FORMAT) {
-    throw new Error(`${source} is not a kit checkpoint (format "${file.metadata.format ?? "none"}")`);
+    throw new Error(
+      `${source} is not a kit checkpoint (format "${file.metadata.format ?? "none"}")`,
+    );
   }
   return JSON.parse(file.metadata.config!) as Config;
 }
 
 /** Checks that a file holds every weight of `cfg` with the right shape; lists every mismatch. */
-export function checkWeights(file: TensorFile, cfg: ModelConfig, prefix: string, source: string): void {
+export function checkWeights(
+  file: TensorFile,
+  cfg: ModelConfig,
+  prefix: string,
+  source: string,
+): void {
   const problems: string[] = [];
   for (const spec of weightSpecs(cfg)) {
     const t = file.tensors[`${prefix}${spec.name}`];
@@ -69,7 +81,9 @@ export function checkWeights(file: TensorFile, cfg: ModelConfig, prefix: string,
       problems.push(`${spec.name}: shape [${t.shape}] in the file, [${spec.shape}] expected`);
     }
   }
-  if (problems.length) throw new Error(`${source} does not fit this model:\n  ${problems.join("\n  ")}`);
+  if (problems.length) {
+    throw new Error(`${source} does not fit this model:\n  ${problems.join("\n  ")}`);
+  }
 }
 
 /** Restores a trainer built from the same config. */
@@ -98,7 +112,12 @@ export function restoreTrainer(tr: Trainer, file: TensorFile, source: string): v
   if (file.tensors["carry/y"]) {
     const c = (n: string, dtype?: "bool") => toTensor(file.tensors[`carry/${n}`]!, dtype);
     tr.carry = {
-      y: c("y"), z: c("z"), steps: c("steps"), halted: c("halted", "bool"), inputs: c("inputs"), labels: c("labels"),
+      y: c("y"),
+      z: c("z"),
+      steps: c("steps"),
+      halted: c("halted", "bool"),
+      inputs: c("inputs"),
+      labels: c("labels"),
     } as Carry;
   }
   tr.step = Number(file.metadata.step);

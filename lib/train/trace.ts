@@ -17,17 +17,29 @@ export interface Trace {
 }
 
 /** Runs N_sup supervision steps on `inputs` ([B*S] tokens) and records each decoded answer. */
-export async function traceAnswer(model: TRM, weights: Weights, inputs: Int32Array): Promise<Trace> {
+export async function traceAnswer(
+  model: TRM,
+  weights: Weights,
+  inputs: Int32Array,
+): Promise<Trace> {
   const s = model.cfg.seqLen;
   const b = inputs.length / s;
-  const q = { inputs: tf.tensor2d(inputs, [b, s], "int32"), puzzleIds: tf.zeros([b], "int32") as tf.Tensor1D };
+  const q = {
+    inputs: tf.tensor2d(inputs, [b, s], "int32"),
+    puzzleIds: tf.zeros([b], "int32") as tf.Tensor1D,
+  };
   let state = model.initialState(weights, b);
   const preds: tf.Tensor[] = [], probs: tf.Tensor[] = [];
   for (let k = 0; k < model.cfg.supervisionSteps; k++) {
     const prev = state;
     const r = tf.tidy(() => {
       const out = model.supervisionStep(weights, q, prev);
-      return { y: out.state.y, z: out.state.z, pred: tf.argMax(out.logits, -1), prob: tf.sigmoid(out.qHalt) };
+      return {
+        y: out.state.y,
+        z: out.state.z,
+        pred: tf.argMax(out.logits, -1),
+        prob: tf.sigmoid(out.qHalt),
+      };
     });
     tf.dispose([prev.y, prev.z]);
     state = { y: r.y, z: r.z };

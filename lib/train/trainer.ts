@@ -38,7 +38,14 @@ export interface Carry {
 
 /** Names of the values in a training-metrics vector, in order. */
 export const TRAIN_METRICS = [
-  "loss", "lmLoss", "haltLoss", "tokenAcc", "exactAcc", "haltAcc", "stepsAtHalt", "haltedFrac",
+  "loss",
+  "lmLoss",
+  "haltLoss",
+  "tokenAcc",
+  "exactAcc",
+  "haltAcc",
+  "stepsAtHalt",
+  "haltedFrac",
 ] as const;
 export type TrainMetrics = Record<typeof TRAIN_METRICS[number], number>;
 
@@ -48,10 +55,16 @@ export type TrainMetrics = Record<typeof TRAIN_METRICS[number], number>;
  * so steps where no row halted do not count as zeros.
  */
 export function trainMetrics(mean: ArrayLike<number>): TrainMetrics {
-  const [loss, lmLoss, haltLoss, tokenAcc, haltAcc, exactHalted, stepsHalted, halted] = Array.from(mean);
+  const [loss, lmLoss, haltLoss, tokenAcc, haltAcc, exactHalted, stepsHalted, halted] = Array.from(
+    mean,
+  );
   const h = Math.max(halted!, 1e-12);
   return {
-    loss: loss!, lmLoss: lmLoss!, haltLoss: haltLoss!, tokenAcc: tokenAcc!, haltAcc: haltAcc!,
+    loss: loss!,
+    lmLoss: lmLoss!,
+    haltLoss: haltLoss!,
+    tokenAcc: tokenAcc!,
+    haltAcc: haltAcc!,
     exactAcc: halted! > 0 ? exactHalted! / h : 0,
     stepsAtHalt: halted! > 0 ? stepsHalted! / h : 0,
     haltedFrac: halted!,
@@ -77,12 +90,19 @@ export class Trainer {
     this.model = new TRM(cfg.model);
     const init = initWeights(cfg.model, new Prng(cfg.run.seed));
     this.weights = Object.fromEntries(
-      Object.entries(init).map(([n, t]) => [n, tf.variable(t, !namesIn(cfg.model, "buffer").includes(n))]),
+      Object.entries(init).map((
+        [n, t],
+      ) => [n, tf.variable(t, !namesIn(cfg.model, "buffer").includes(n))]),
     );
     tf.dispose(Object.values(init));
     this.dense = namesIn(cfg.model, "dense");
     const t = cfg.train;
-    this.adam = new Adam({ kind: t.optimizer, beta1: t.beta1, beta2: t.beta2, weightDecay: t.weightDecay });
+    this.adam = new Adam({
+      kind: t.optimizer,
+      beta1: t.beta1,
+      beta2: t.beta2,
+      weightDecay: t.weightDecay,
+    });
     if (t.ema) this.ema = new Ema(this.#pick(this.dense), t.emaRate);
     this.sampler = sampler;
     this.explore = new Prng(cfg.run.seed * 104729 + 3);
@@ -141,38 +161,76 @@ export class Trainer {
     tf.dispose(Object.values(old));
 
     // 2. One supervision step for every row, with its own loss (deep supervision).
-    let kept!: { y: tf.Tensor3D; z: tf.Tensor3D; qHalt: tf.Tensor1D; exact: tf.Tensor1D; stats: tf.Tensor1D };
+    let kept!: {
+      y: tf.Tensor3D;
+      z: tf.Tensor3D;
+      qHalt: tf.Tensor1D;
+      exact: tf.Tensor1D;
+      stats: tf.Tensor1D;
+    };
     const puzzleIds = tf.zeros([b], "int32") as tf.Tensor1D;
-    const trainable = [...this.dense, "puzzle_emb"].map((n) => this.weights[n]!);
+    // Without prefix slots the puzzle embedding is unused and gets no gradient.
+    const names = this.cfg.model.puzzlePrefix > 0 ? [...this.dense, "puzzle_emb"] : this.dense;
+    const trainable = names.map((n) => this.weights[n]!);
     const { value: loss, grads: byVariable } = tf.variableGrads(() => {
-      const out = this.model.supervisionStep(this.weights, { inputs: c.inputs, puzzleIds }, { y: c.y, z: c.z });
+      const out = this.model.supervisionStep(this.weights, { inputs: c.inputs, puzzleIds }, {
+        y: c.y,
+        z: c.z,
+      });
       const lm = tf.sum(answerLoss(out.logits, c.labels, lossKind));
       // Targets of the halting head and accuracy metrics: computed without gradient.
       const r = noGrad(() => rowCorrectness(out.logits, c.labels));
-      const haltAcc = noGrad(() => tf.mean(tf.cast(tf.equal(tf.greater(out.qHalt, 0), tf.cast(r.exact, "bool")), "float32")));
+      const haltAcc = noGrad(() =>
+        tf.mean(tf.cast(tf.equal(tf.greater(out.qHalt, 0), tf.cast(r.exact, "bool")), "float32"))
+      );
       const halt = tf.sum(bceWithLogits(out.qHalt, r.exact));
       kept = {
         y: tf.keep(out.state.y),
         z: tf.keep(out.state.z),
         qHalt: tf.keep(out.qHalt),
         exact: tf.keep(r.exact),
-        stats: tf.keep(tf.stack([tf.div(lm, b), tf.div(halt, b), tf.div(tf.sum(r.correct), tf.sum(r.valid)), haltAcc]) as tf.Tensor1D),
+        stats: tf.keep(
+          tf.stack([
+            tf.div(lm, b),
+            tf.div(halt, b),
+            tf.div(tf.sum(r.correct), tf.sum(r.valid)),
+            haltAcc,
+          ]) as tf.Tensor1D,
+        ),
       };
       // Reference: per-row means summed over rows, then / global batch size.
       return tf.div(tf.add(lm, tf.mul(halt, haltLossWeight)), b) as tf.Scalar;
     }, trainable);
 
-    const grads = Object.fromEntries(trainable.map((v, i) => [[...this.dense, "puzzle_emb"][i]!, byVariable[v.name]!]));
+    const grads = Object.fromEntries(trainable.map((v, i) => [names[i]!, byVariable[v.name]!]));
 
     // 3. Optimisers: AdamATan2/AdamW on dense weights, sign-SGD on puzzle rows; then EMA.
     this.step += 1;
     const t = this.cfg.train;
-    const lr = learningRate(this.step, { lr: t.lr, warmup: t.warmupSteps, total: t.steps, minRatio: t.lrMinRatio });
-    const puzzleLr = learningRate(this.step, { lr: t.puzzleLr, warmup: t.warmupSteps, total: t.steps, minRatio: t.lrMinRatio });
+    const lr = learningRate(this.step, {
+      lr: t.lr,
+      warmup: t.warmupSteps,
+      total: t.steps,
+      minRatio: t.lrMinRatio,
+    });
+    const puzzleLr = learningRate(this.step, {
+      lr: t.puzzleLr,
+      warmup: t.warmupSteps,
+      total: t.steps,
+      minRatio: t.lrMinRatio,
+    });
     this.adam.apply(this.weights, Object.fromEntries(this.dense.map((n) => [n, grads[n]!])), lr);
-    const rows = this.cfg.model.numPuzzleIds;
-    const used = tf.tidy(() => tf.cast(tf.slice(tf.max(tf.oneHot(puzzleIds, Math.max(2, rows)), 0), 0, rows), "float32") as tf.Tensor1D);
-    signSgdRows(this.weights.puzzle_emb!, grads.puzzle_emb!, used, puzzleLr, t.puzzleWeightDecay);
+    if (grads.puzzle_emb) {
+      const rows = this.cfg.model.numPuzzleIds;
+      const used = tf.tidy(() =>
+        tf.cast(
+          tf.slice(tf.max(tf.oneHot(puzzleIds, Math.max(2, rows)), 0), 0, rows),
+          "float32",
+        ) as tf.Tensor1D
+      );
+      signSgdRows(this.weights.puzzle_emb!, grads.puzzle_emb, used, puzzleLr, t.puzzleWeightDecay);
+      used.dispose();
+    }
     this.ema?.update(this.#pick(this.dense));
 
     // 4. Halting, decided without gradient: at N_sup, or when q_halt > 0 once
@@ -187,21 +245,48 @@ export class Trainer {
       const hf = tf.cast(halted, "float32");
       const [lmLoss, haltLoss, tokenAcc, haltAcc] = tf.unstack(kept.stats);
       const metrics = tf.stack([
-        loss, lmLoss!, haltLoss!, tokenAcc!, haltAcc!,
+        loss,
+        lmLoss!,
+        haltLoss!,
+        tokenAcc!,
+        haltAcc!,
         tf.mean(tf.mul(kept.exact, hf)), // exact answers among rows that halted, per row
         tf.mean(tf.mul(tf.cast(steps, "float32"), hf)),
         tf.mean(hf),
       ]) as tf.Tensor1D;
       return { steps, halted: halted as tf.Tensor1D, metrics };
     });
-    this.carry = { y: kept.y, z: kept.z, steps: result.steps, halted: result.halted, inputs: c.inputs, labels: c.labels };
-    tf.dispose([loss, kept.qHalt, kept.exact, kept.stats, c.y, c.z, c.steps, puzzleIds, used, ...Object.values(grads)]);
+    this.carry = {
+      y: kept.y,
+      z: kept.z,
+      steps: result.steps,
+      halted: result.halted,
+      inputs: c.inputs,
+      labels: c.labels,
+    };
+    tf.dispose([
+      loss,
+      kept.qHalt,
+      kept.exact,
+      kept.stats,
+      c.y,
+      c.z,
+      c.steps,
+      puzzleIds,
+      ...Object.values(grads),
+    ]);
     return result.metrics;
   }
 
   /** Evaluates the evaluation weights on held-out data. */
-  evaluate(data: Encoded, opts: { limit?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<EvalMetrics> {
-    return evaluate(this.model, this.evalWeights(), data, { batchSize: this.cfg.train.evalBatchSize, ...opts });
+  evaluate(
+    data: Encoded,
+    opts: { limit?: number; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<EvalMetrics> {
+    return evaluate(this.model, this.evalWeights(), data, {
+      batchSize: this.cfg.train.evalBatchSize,
+      ...opts,
+    });
   }
 
   /** Frees every tensor this trainer owns. */

@@ -9,7 +9,13 @@ import { Trainer, trainMetrics } from "./trainer.ts";
 
 await useBackend("wasm");
 
-const cfg = resolveConfig("smoke", { supervisionSteps: 2, haltExploration: 0, batchSize: 8, trainPuzzles: 40, testPuzzles: 16 });
+const cfg = resolveConfig("smoke", {
+  supervisionSteps: 2,
+  haltExploration: 0,
+  batchSize: 8,
+  trainPuzzles: 40,
+  testPuzzles: 16,
+});
 const data = await loadTaskData(cfg.data, cfg.run.seed);
 const test = encodePuzzles(data.test);
 
@@ -41,12 +47,26 @@ Deno.test("Trainer.trainStep() keeps rows until they halt, then refills them (co
 });
 
 Deno.test("Trainer.trainStep() halts a row early once q_halt > 0, unless exploration holds it", async () => {
-  const tr = make(resolveConfig("smoke", { supervisionSteps: 4, haltExploration: 0, batchSize: 8, trainPuzzles: 40 }));
+  const tr = make(
+    resolveConfig("smoke", {
+      supervisionSteps: 4,
+      haltExploration: 0,
+      batchSize: 8,
+      trainPuzzles: 40,
+    }),
+  );
   tr.weights["q_head.bias"]!.assign(tf.tensor1d([5, -5])); // the head now says "halt" everywhere
   tr.trainStep().dispose();
   assertEquals(await read(tr.carry!.halted), new Array(8).fill(1));
   tr.dispose();
-  const ex = make(resolveConfig("smoke", { supervisionSteps: 4, haltExploration: 1, batchSize: 8, trainPuzzles: 40 }));
+  const ex = make(
+    resolveConfig("smoke", {
+      supervisionSteps: 4,
+      haltExploration: 1,
+      batchSize: 8,
+      trainPuzzles: 40,
+    }),
+  );
   ex.weights["q_head.bias"]!.assign(tf.tensor1d([5, -5]));
   ex.trainStep().dispose();
   // With exploration probability 1 every row must run at least 2 steps.
@@ -79,7 +99,10 @@ Deno.test("Trainer: the smoke preset's loss goes down and the same seed gives th
   };
   const a = await run();
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  assert(mean(a.slice(-5)) < 0.85 * mean(a.slice(0, 5)), `loss ${mean(a.slice(0, 5))} -> ${mean(a.slice(-5))}`);
+  assert(
+    mean(a.slice(-5)) < 0.85 * mean(a.slice(0, 5)),
+    `loss ${mean(a.slice(0, 5))} -> ${mean(a.slice(-5))}`,
+  );
   assertEquals(await run(), a);
 });
 

@@ -18,7 +18,12 @@ export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
 }
 
 /** Asserts that two numbers differ by at most `tol`. */
-export function assertAlmostEquals(actual: number, expected: number, tol = 1e-6, msg?: string): void {
+export function assertAlmostEquals(
+  actual: number,
+  expected: number,
+  tol = 1e-6,
+  msg?: string,
+): void {
   nodeAssert.ok(
     Math.abs(actual - expected) <= tol,
     msg ?? `expected ${expected} ± ${tol}, got ${actual}`,

@@ -1,0 +1,71 @@
+import { assert, assertEquals, assertThrows } from "@kit/util/assert.ts";
+import { main as train } from "./train.ts";
+import { main as evalMain } from "./eval.ts";
+import { main as solve, parsePuzzle } from "./solve.ts";
+
+/** Runs a CLI main with console.log captured. */
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    return { code: await fn(), out: lines.join("\n") };
+  } finally {
+    console.log = log;
+  }
+}
+
+Deno.test("train, eval and solve CLIs work together on a smoke run", async () => {
+  const dir = await Deno.makeTempDir();
+  const t = await capture(() =>
+    train(["--preset", "smoke", "--out", dir, "--quiet", "--steps", "10", "--testPuzzles", "16"])
+  );
+  assertEquals(t.code, 0);
+  assert(
+    /held-out exact accuracy [\d.]+% \(cell [\d.]+%, 16 puzzles\) after 10 steps/.test(t.out),
+    t.out,
+  );
+  const e = await capture(() => evalMain(["--out", dir, "--json"]));
+  const r = JSON.parse(e.out);
+  assertEquals([r.step, r.count, r.exactByStep.length], [10, 16, 4]);
+  const s = await capture(() => solve(["--out", dir, "--puzzle", "1.3.....2...4.1."]));
+  assert(
+    s.out.includes("after supervision step 1") && s.out.includes("after supervision step 4"),
+    s.out,
+  );
+  assert(/correct|wrong/.test(s.out), s.out);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("parsePuzzle() reads blanks and names bad cells", () => {
+  assertEquals(Array.from(parsePuzzle("1.3. ..2. 0000 4..1")), [
+    1,
+    0,
+    3,
+    0,
+    0,
+    0,
+    2,
+    0,
+    0,
+    0,
+    0,
+    0,
+    4,
+    0,
+    0,
+    1,
+  ]);
+  assertThrows(() => parsePuzzle("1.3"), "16, 36 or 81 cells; got 3");
+  assertThrows(() => parsePuzzle("1.3......2...4.9"), "cell 16: '9' is not a digit 1-4");
+});
+
+Deno.test("train CLI refuses a typo in a config key", async () => {
+  let err = "";
+  try {
+    await train(["--preset", "smoke", "--latentStep", "3"]);
+  } catch (e) {
+    err = (e as Error).message;
+  }
+  assert(err.includes('did you mean "latentSteps"'), err);
+});
