@@ -108,20 +108,29 @@ export class TRM {
   /** One supervision step: T-1 recursions without gradient, one with, then the heads. */
   supervisionStep(w: Weights, q: Question, s: State): StepOutput {
     const x = this.embedQuestion(w, q);
-    let state = s;
-    noGrad(() => {
-      for (let t = 0; t < this.cfg.recursions - 1; t++) {
+    const improved = this.recursionsWithoutGradient(w, x, s, this.cfg.recursions - 1);
+    const { y, z } = this.recursion(w, x, improved);
+    if (improved !== s) tf.dispose([improved.y, improved.z]);
+    const { logits, qHalt, qContinue } = this.heads(w, y);
+    return { logits, qHalt, qContinue, state: { y: detach(y), z: detach(z) } };
+  }
+
+  /**
+   * `times` recursions off the gradient tape (torch.no_grad), each tidied so
+   * only the latest (y, z) stays in memory: memory does not grow with T.
+   */
+  recursionsWithoutGradient(w: Weights, x: tf.Tensor3D, s: State, times: number): State {
+    return noGrad(() => {
+      let state = s;
+      for (let t = 0; t < times; t++) {
         const prev = state;
         state = tf.tidy(() =>
           this.recursion(w, x, prev) as unknown as tf.TensorContainer
         ) as unknown as State;
         if (prev !== s) tf.dispose([prev.y, prev.z]);
       }
+      return state;
     });
-    const last = this.recursion(w, x, state);
-    if (state !== s) tf.dispose([state.y, state.z]);
-    const { logits, qHalt, qContinue } = this.heads(w, last.y);
-    return { logits, qHalt, qContinue, state: { y: detach(last.y), z: detach(last.z) } };
   }
 
   /** Output head on the puzzle positions of y; halting head on prefix slot 0 of y. */
