@@ -56,10 +56,10 @@ export async function loadTaskData(
       onProgress: (d, t) => onProgress?.(stream === 1 ? "train puzzles" : "test puzzles", d, t),
     });
   const train = cfg.trainPath
-    ? (await loadSudokuFileStrict(cfg.trainPath)).slice(0, cfg.trainPuzzles || undefined)
+    ? sample(await loadSudokuFileStrict(cfg.trainPath), cfg.trainPuzzles, seed * 7919 + 3)
     : gen(cfg.trainPuzzles, 1);
   const test = cfg.testPath
-    ? (await loadSudokuFileStrict(cfg.testPath)).slice(0, cfg.testPuzzles || undefined)
+    ? sample(await loadSudokuFileStrict(cfg.testPath), cfg.testPuzzles, seed * 7919 + 4)
     : gen(cfg.testPuzzles, 2, new Set(train.map(puzzleKey)));
   const size = train[0]?.size ?? cfg.size;
   for (const [name, set] of [["training", train], ["held-out", test]] as const) {
@@ -73,6 +73,16 @@ export async function loadTaskData(
     ? `files ${cfg.trainPath} / ${cfg.testPath || "(generated)"}`
     : `generated ${size}x${size}, ${cfg.blanks} blanks, seed ${seed}`;
   return { vocabSize: sudokuVocabSize(size), seqLen: size * size, train, test, source };
+}
+
+/**
+ * A seeded random subset of `count` puzzles from a file, in file order (the
+ * reference draws its 1000 training puzzles at random, unseeded); 0 = all.
+ */
+function sample<T>(rows: T[], count: number, seed: number): T[] {
+  if (count <= 0 || count >= rows.length) return rows;
+  const keep = new Prng(seed).permutation(rows.length).slice(0, count).sort((a, b) => a - b);
+  return keep.map((i) => rows[i]!);
 }
 
 /** Encodes puzzles as model inputs (question tokens) and labels (answer tokens). */

@@ -16,13 +16,13 @@ export type LossKind = "stablemax" | "softmax";
 
 /**
  * log stablemax (Prieto et al. 2025): s(x) = x + 1 for x >= 0, 1 / (1 - x)
- * for x < 0; log p = log s(x_i) - log sum_j s(x_j). Each branch gets its
- * input clamped so the unused branch never makes an Inf whose 0 * Inf
- * gradient would be NaN. The reference runs this in float64; fp32 is fine
- * because s grows only linearly.
+ * for x < 0; log p = log s(x_i) - log sum_j s(x_j). The negative branch gets
+ * its input clamped to <= 0 so that, where it is not selected, it never
+ * makes an Inf whose 0 * Inf gradient would be NaN. The reference runs this
+ * in float64; fp32 is fine because s grows only linearly.
  */
 export function logStablemax(logits: tf.Tensor): tf.Tensor {
-  const pos = tf.add(tf.relu(logits), 1);
+  const pos = tf.add(logits, 1);
   const neg = tf.div(1, tf.sub(1, tf.minimum(logits, 0)));
   const s = tf.where(tf.greaterEqual(logits, 0), pos, neg);
   return tf.sub(tf.log(s), tf.log(tf.sum(s, -1, true)));

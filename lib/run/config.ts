@@ -188,6 +188,10 @@ function trainProblems(cfg: Config): string[] {
   if (!(t.haltExploration >= 0 && t.haltExploration <= 1)) {
     out.push(`haltExploration must be in [0, 1], got ${t.haltExploration}`);
   }
+  // Sudoku and Maze share one puzzle identifier (the reference's "<blank>"); ARC will need more.
+  if (cfg.model.numPuzzleIds !== 1) {
+    out.push(`numPuzzleIds must be 1 for ${cfg.data.task}, got ${cfg.model.numPuzzleIds}`);
+  }
   const cells = cfg.data.size * cfg.data.size;
   if (!(cfg.data.blanks > 0 && cfg.data.blanks < cells)) {
     out.push(

@@ -44,7 +44,7 @@ export const presets: Record<PresetName, Preset> = {
   // A study that fits a 2-core laptop in about half an hour: 6x6 Sudoku with
   // many blanks, a 64-wide net, the paper's recursion shape scaled down.
   cpu: {
-    data: { size: 6, blanks: 20, trainPuzzles: 3000, testPuzzles: 500 },
+    data: { size: 6, blanks: 24, trainPuzzles: 3000, testPuzzles: 500 },
     model: {
       hiddenSize: 64,
       heads: 4,

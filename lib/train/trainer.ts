@@ -166,7 +166,7 @@ export class Trainer {
       z: tf.Tensor3D;
       qHalt: tf.Tensor1D;
       exact: tf.Tensor1D;
-      stats: tf.Tensor1D;
+      stats: tf.Tensor2D;
     };
     const puzzleIds = tf.zeros([b], "int32") as tf.Tensor1D;
     // Without prefix slots the puzzle embedding is unused and gets no gradient.
@@ -180,23 +180,20 @@ export class Trainer {
       const lm = tf.sum(answerLoss(out.logits, c.labels, lossKind));
       // Targets of the halting head and accuracy metrics: computed without gradient.
       const r = noGrad(() => rowCorrectness(out.logits, c.labels));
-      const haltAcc = noGrad(() =>
-        tf.mean(tf.cast(tf.equal(tf.greater(out.qHalt, 0), tf.cast(r.exact, "bool")), "float32"))
-      );
       const halt = tf.sum(bceWithLogits(out.qHalt, r.exact));
       kept = {
         y: tf.keep(out.state.y),
         z: tf.keep(out.state.z),
         qHalt: tf.keep(out.qHalt),
         exact: tf.keep(r.exact),
-        stats: tf.keep(
+        stats: tf.keep(noGrad(() =>
           tf.stack([
             tf.div(lm, b),
             tf.div(halt, b),
-            tf.div(tf.sum(r.correct), tf.sum(r.valid)),
-            haltAcc,
-          ]) as tf.Tensor1D,
-        ),
+            tf.div(r.correct, tf.maximum(r.valid, 1)), // per-row cell accuracy [B] -> mean over halted rows below
+            tf.cast(tf.equal(tf.greaterEqual(out.qHalt, 0), tf.cast(r.exact, "bool")), "float32"), // halting right? [B]
+          ].map((t) => tf.broadcastTo(t, [b])))
+        ) as tf.Tensor2D),
       };
       // Reference: per-row means summed over rows, then / global batch size.
       return tf.div(tf.add(lm, tf.mul(halt, haltLossWeight)), b) as tf.Scalar;
@@ -242,15 +239,16 @@ export class Trainer {
         const mayHalt = tf.greaterEqual(steps, tf.tensor1d(minHalt, "int32"));
         halted = tf.logicalOr(halted, tf.logicalAnd(tf.greater(kept.qHalt, 0), mayHalt));
       }
+      // As the reference logs them: losses over all rows, the rest over the rows that halted.
       const hf = tf.cast(halted, "float32");
-      const [lmLoss, haltLoss, tokenAcc, haltAcc] = tf.unstack(kept.stats);
+      const [lmLoss, haltLoss, cellAcc, haltRight] = tf.unstack(kept.stats);
       const metrics = tf.stack([
-        loss,
-        lmLoss!,
-        haltLoss!,
-        tokenAcc!,
-        haltAcc!,
-        tf.mean(tf.mul(kept.exact, hf)), // exact answers among rows that halted, per row
+        tf.reshape(loss, []),
+        tf.mean(lmLoss!),
+        tf.mean(haltLoss!),
+        tf.mean(tf.mul(cellAcc!, hf)),
+        tf.mean(tf.mul(haltRight!, hf)),
+        tf.mean(tf.mul(kept.exact, hf)),
         tf.mean(tf.mul(tf.cast(steps, "float32"), hf)),
         tf.mean(hf),
       ]) as tf.Tensor1D;
