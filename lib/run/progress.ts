@@ -30,6 +30,7 @@ export function progressPrinter(
   const tty = Deno.stderr.isTerminal();
   const write = (s: string) => Deno.stderr.writeSync(enc.encode(s));
   let lastData = 0;
+  let startStep = 0;
   return (e) => {
     if (opts.quiet) return;
     switch (e.kind) {
@@ -44,6 +45,7 @@ export function progressPrinter(
         break;
       }
       case "start":
+        startStep = e.step;
         write(
           `backend ${e.backend.name} (${e.backend.provider}), ${
             e.params.toLocaleString("en")
@@ -53,13 +55,19 @@ export function progressPrinter(
       case "log": {
         const m = e.metrics;
         const budget = (opts.timeBudgetMin ?? 0) * 60;
-        const eta = e.step > 0 ? (e.elapsedSec / e.step) * (e.steps - e.step) : Infinity;
-        const left = budget > 0 ? Math.min(eta, budget - e.elapsedSec) : eta;
-        const line = `${bar(e.step, e.steps)} loss ${m.loss.toFixed(3)} cell ${
+        const done = e.step - startStep;
+        const eta = done > 0 ? (e.elapsedSec / done) * (e.steps - e.step) : Infinity;
+        // When the time budget ends the run before its step count, the bar shows time.
+        const byTime = budget > 0 && budget - e.elapsedSec < eta;
+        const progress = byTime
+          ? `${bar(Math.round(e.elapsedSec), budget).replace(/ \d+\/\d+$/, "")} step ${e.step}`
+          : bar(e.step, e.steps);
+        const left = byTime ? budget - e.elapsedSec : eta;
+        const line = `${progress} loss ${m.loss.toFixed(3)} cell ${
           (100 * m.tokenAcc).toFixed(1)
-        }% exact ${(100 * m.exactAcc).toFixed(1)}% steps ${m.stepsAtHalt.toFixed(1)} ${
+        }% exact ${(100 * m.exactAcc).toFixed(1)}% halt@${m.stepsAtHalt.toFixed(1)} ${
           e.tokensPerSec.toFixed(0)
-        } tok/s ${fmtTime(e.elapsedSec)}<${fmtTime(left)}`;
+        } tok/s ${fmtTime(e.elapsedSec)}<${fmtTime(Math.max(0, left))}`;
         write(tty ? `\r\x1b[2K${line}` : line + "\n");
         break;
       }

@@ -55,18 +55,16 @@ export type TrainMetrics = Record<typeof TRAIN_METRICS[number], number>;
  * so steps where no row halted do not count as zeros.
  */
 export function trainMetrics(mean: ArrayLike<number>): TrainMetrics {
-  const [loss, lmLoss, haltLoss, tokenAcc, haltAcc, exactHalted, stepsHalted, halted] = Array.from(
-    mean,
-  );
-  const h = Math.max(halted!, 1e-12);
+  const [loss, lmLoss, haltLoss, cell, haltRight, exact, steps, halted] = Array.from(mean);
+  const overHalted = (x: number | undefined) => (halted! > 0 ? x! / halted! : 0);
   return {
     loss: loss!,
     lmLoss: lmLoss!,
     haltLoss: haltLoss!,
-    tokenAcc: tokenAcc!,
-    haltAcc: haltAcc!,
-    exactAcc: halted! > 0 ? exactHalted! / h : 0,
-    stepsAtHalt: halted! > 0 ? stepsHalted! / h : 0,
+    tokenAcc: overHalted(cell),
+    haltAcc: overHalted(haltRight),
+    exactAcc: overHalted(exact),
+    stepsAtHalt: overHalted(steps),
     haltedFrac: halted!,
   };
 }

@@ -120,3 +120,16 @@ Deno.test("trainerToFile()/restoreTrainer() round-trip: same evaluation, same ne
   a.dispose();
   b.dispose();
 });
+
+Deno.test("trainMetrics() reports accuracies and steps over the halted rows only", () => {
+  // Window mean of [loss, lmLoss, haltLoss, Σcell·h, Σhaltright·h, Σexact·h, Σsteps·h, Σh] / B.
+  const m = trainMetrics([1, 0.9, 0.2, 0.2, 0.25, 0.1, 2, 0.25]);
+  assertEquals([m.tokenAcc, m.haltAcc, m.exactAcc, m.stepsAtHalt, m.haltedFrac], [
+    0.8,
+    1,
+    0.4,
+    8,
+    0.25,
+  ]);
+  assertEquals(trainMetrics([1, 1, 0, 0, 0, 0, 0, 0]).tokenAcc, 0);
+});
