@@ -4,6 +4,8 @@
  *
  *   deno task bench [--json] [--steps 5] [--threads 1] [--hiddenSize 256 --batchSize 16 ...]
  *
+ * `--threads` sets the kit's wasm threads (default: one per core); the anchor gets as many.
+ *
  * To match the anchor exactly the kit runs here without the puzzle prefix,
  * with AdamW, softmax cross-entropy and no EMA (the anchor has none of them).
  *
@@ -22,7 +24,6 @@ import { swigluWidth, totalLength } from "@kit/model/config.ts";
 const FLAGS = {
   json: "boolean",
   steps: "string",
-  threads: "string",
   anchor: "string",
   help: "boolean",
 } as const;
@@ -39,7 +40,7 @@ export async function main(args: string[]): Promise<number> {
   const p = parseCommandLine(args, FLAGS);
   if (p.flags.help) {
     console.log(
-      "usage: deno task bench [--json] [--steps N] [--threads N] [--anchor PATH] [--hiddenSize N --batchSize N --mixer mlp|attention ...]",
+      "usage: deno task bench [--json] [--steps N] [--threads N (0: one per core)] [--anchor PATH] [--hiddenSize N --batchSize N --mixer mlp|attention ...]",
     );
     return 0;
   }
@@ -54,7 +55,7 @@ export async function main(args: string[]): Promise<number> {
     haltExploration: 0,
     ...p.overrides,
   });
-  const backend = await useBackend(cfg.run.backend);
+  const backend = await useBackend(cfg.run.backend, { threads: cfg.run.threads });
   const m = cfg.model, b = cfg.train.batchSize;
   const puzzles = generateSudokuSet(Math.max(64, b), { size: 9, blanks: 50, prng: new Prng(0) });
   const trainer = new Trainer(cfg, new Sampler(puzzles, { augment: false, seed: 0 }));
@@ -75,6 +76,7 @@ export async function main(args: string[]): Promise<number> {
   const plain = await matMulGflops(b * l, m.hiddenSize, 2 * ic);
   const kit = {
     impl: `trm-kit-${backend.name}`,
+    threads: backend.threads,
     mixer: m.mixer,
     hidden: m.hiddenSize,
     batch: b,
@@ -88,7 +90,7 @@ export async function main(args: string[]): Promise<number> {
   };
   const anchorPath = (p.flags.anchor as string | undefined) ??
     new URL("../../shared/bench/trm_torch.py", import.meta.url).pathname;
-  const threads = Number(p.flags.threads ?? 1);
+  const threads = backend.threads; // the anchor gets as many threads as the kit
   const anchor = await torchAnchor(anchorPath, {
     hidden: m.hiddenSize,
     batch: b,

@@ -31,7 +31,9 @@ export async function main(args: string[]): Promise<number> {
     );
     return where ? 0 : 2;
   }
-  const backend = await useBackend((p.overrides.backend as never) ?? undefined);
+  const backend = await useBackend((p.overrides.backend as never) ?? undefined, {
+    threads: Number(p.overrides.threads ?? 0),
+  });
   const m = await loadModel(where);
   const dataCfg = { ...m.cfg.data, testPath: p.overrides.testPath ?? m.cfg.data.testPath };
   const data = await loadTaskData(dataCfg, m.cfg.run.seed);

@@ -57,7 +57,9 @@ export async function main(args: string[]): Promise<number> {
     console.log("usage: deno task solve --out RUN_FOLDER (--puzzle CELLS | --file FILE) [--all]");
     return p.flags.help ? 0 : 2;
   }
-  await useBackend((p.overrides.backend as never) ?? undefined);
+  await useBackend((p.overrides.backend as never) ?? undefined, {
+    threads: Number(p.overrides.threads ?? 0),
+  });
   const m = await loadModel(where);
   const puzzles: Uint8Array[] = p.flags.puzzle
     ? [parsePuzzle(p.flags.puzzle as string)]

@@ -21,6 +21,8 @@ export interface RunConfig {
   seed: number;
   /** tfjs backend; also `TRM_BACKEND`. */
   backend: BackendName;
+  /** Kernel threads of the wasm backend, 0 = one per core (falls back to 1 if threads cannot start). */
+  threads: number;
 }
 
 /** Everything a run needs. */
@@ -31,7 +33,7 @@ export interface Config {
   run: RunConfig;
 }
 
-export const defaultRunConfig: RunConfig = { seed: 0, backend: "wasm" };
+export const defaultRunConfig: RunConfig = { seed: 0, backend: "wasm", threads: 0 };
 
 const defaults: Config = {
   model: defaultModelConfig,
@@ -178,10 +180,18 @@ export function resolveConfig(
 
 function trainProblems(cfg: Config): string[] {
   const t = cfg.train, out: string[] = [];
+  if (!(Number.isInteger(t.accumulate) && t.accumulate > 0 && t.batchSize % t.accumulate === 0)) {
+    out.push(
+      `accumulate must be a positive integer dividing batchSize (${t.batchSize}), got ${t.accumulate}`,
+    );
+  }
   for (const k of ["batchSize", "evalBatchSize", "logEvery"] as const) {
     if (!(Number.isInteger(t[k]) && t[k] > 0)) {
       out.push(`${k} must be a positive integer, got ${t[k]}`);
     }
+  }
+  if (!(Number.isInteger(cfg.run.threads) && cfg.run.threads >= 0 && cfg.run.threads <= 8)) {
+    out.push(`threads must be an integer from 0 (one per core) to 8, got ${cfg.run.threads}`);
   }
   if (!(t.steps >= 0)) out.push(`steps must not be negative, got ${t.steps}`);
   if (!(t.emaRate > 0 && t.emaRate < 1)) out.push(`emaRate must be in (0, 1), got ${t.emaRate}`);

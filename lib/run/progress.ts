@@ -47,7 +47,9 @@ export function progressPrinter(
       case "start":
         startStep = e.step;
         write(
-          `backend ${e.backend.name} (${e.backend.provider}), ${
+          `backend ${e.backend.name} (${e.backend.provider}, ${e.backend.threads} thread${
+            e.backend.threads > 1 ? "s" : ""
+          }${e.backend.note ? `; ${e.backend.note}` : ""}), ${
             e.params.toLocaleString("en")
           } parameters, ${e.resumed ? `resumed at step ${e.step}` : "from scratch"}\n`,
         );

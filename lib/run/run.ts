@@ -16,6 +16,7 @@ import { encodePuzzles, loadTaskData, Sampler, type TaskData } from "../data/bat
 import { countParameters } from "../model/init.ts";
 import { type BackendInfo, useBackend } from "../train/backend.ts";
 import { loadTensorFile, saveTensorFile, writeFileAtomic } from "../train/checkpoint.ts";
+import { checkStepMemory } from "../train/memory.ts";
 import type { EvalMetrics } from "../train/evaluate.ts";
 import { checkpointConfig, restoreTrainer, trainerToFile } from "../train/state.ts";
 import { Trainer, type TrainMetrics, trainMetrics } from "../train/trainer.ts";
@@ -105,7 +106,11 @@ async function truncateMetrics(path: string, step: number): Promise<void> {
 /** Trains one model as `cfg` says; returns the final held-out metrics. */
 export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunSummary> {
   const emit = opts.onEvent ?? (() => {});
-  const backend = await useBackend(cfg.run.backend);
+  const backend = await useBackend(cfg.run.backend, { threads: cfg.run.threads });
+  // Refuse a batch that would abort the process, before building anything big.
+  const memory = backend.name === "wasm" && cfg.train.memoryLimitMb > 0
+    ? await checkStepMemory(cfg)
+    : undefined;
   const data = opts.data ??
     await loadTaskData(
       cfg.data,
@@ -141,6 +146,7 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
         backend,
         params,
         data: data.source,
+        memory,
         code: await codeVersion(),
         command: opts.command ?? "",
         deno: Deno.version.deno,

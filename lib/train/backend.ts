@@ -2,7 +2,8 @@
  * Picks the TensorFlow.js backend, once, for the whole process. Nothing else
  * in the kit imports a backend package.
  *
- * - `wasm` (default): XNNPACK kernels in WebAssembly; works offline in Deno.
+ * - `wasm` (default): XNNPACK kernels in WebAssembly; works offline in Deno,
+ *   multi-threaded through `wasm_threads.ts` when asked (falls back to one thread).
  * - `cpu`: plain JavaScript kernels; slow, but a reference for parity tests.
  * - `tensorflow`: libtensorflow through `@tensorflow/tfjs-node-gpu` (CUDA) or
  *   `@tensorflow/tfjs-node`, loaded only if the user installed it
@@ -12,6 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { initWasmWithThreads } from "./wasm_threads.ts";
 
 /** Backends the kit can run on. */
 export const BACKENDS = ["wasm", "cpu", "tensorflow"] as const;
@@ -24,9 +26,14 @@ export interface BackendInfo {
   /** Package that provided it. */
   provider: string;
   tfjsVersion: string;
+  /** Threads of the wasm backend's kernels (1 elsewhere). */
+  threads: number;
+  /** Why fewer threads than asked for, if so. */
+  note?: string;
 }
 
 let current: BackendInfo | undefined;
+let wasmStarted: { threads: number; note?: string } | undefined;
 
 /** The backend asked for by `TRM_BACKEND`, else `wasm`. */
 export function defaultBackend(): BackendName {
@@ -73,21 +80,44 @@ async function loadTensorflow(): Promise<string> {
   );
 }
 
+/** Starts the wasm backend with `threads` threads if it can, else with one; says why not. */
+async function startWasm(threads: number): Promise<{ threads: number; note?: string }> {
+  await import("@tensorflow/tfjs-backend-wasm");
+  if (threads > 1) {
+    try {
+      return await initWasmWithThreads(threads);
+    } catch (e) {
+      // Falls back to the single-threaded build (e.g. wasm was already started in this process).
+      return { threads: 1, note: (e as Error).message };
+    }
+  }
+  return { threads: 1 };
+}
+
 /**
  * Makes `name` the active backend (default: `TRM_BACKEND` or wasm) and
- * returns what was chosen. Calling it again with the same name is free.
+ * returns what was chosen. `threads` (wasm only): kernel threads, 0 = one per
+ * core; the wasm module is built once per process, so the first call decides.
+ * Calling it again with the same name is free.
  */
-export async function useBackend(name: BackendName = defaultBackend()): Promise<BackendInfo> {
+export async function useBackend(
+  name: BackendName = defaultBackend(),
+  opts: { threads?: number } = {},
+): Promise<BackendInfo> {
   if (current?.name === name && tf.getBackend() === name) return current;
   if (!(BACKENDS as readonly string[]).includes(name)) {
     throw new Error(`unknown backend "${name}"; choose one of ${BACKENDS.join(", ")}`);
   }
   let provider: string;
+  let threads = { threads: 1 } as { threads: number; note?: string };
   switch (name) {
-    case "wasm":
-      await import("@tensorflow/tfjs-backend-wasm");
+    case "wasm": {
+      const want = opts.threads ?? 1;
+      threads = wasmStarted ?? await startWasm(want === 0 ? navigator.hardwareConcurrency : want);
+      wasmStarted = threads;
       provider = "@tensorflow/tfjs-backend-wasm";
       break;
+    }
     case "cpu":
       await import("@tensorflow/tfjs-backend-cpu");
       provider = "@tensorflow/tfjs-backend-cpu";
@@ -98,7 +128,12 @@ export async function useBackend(name: BackendName = defaultBackend()): Promise<
   }
   if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" failed to initialise`);
   await tf.ready();
-  current = { name, provider, tfjsVersion: tf.version_core };
+  current = {
+    name,
+    provider,
+    tfjsVersion: tf.version_core,
+    ...(name === "wasm" ? threads : { threads: 1 }),
+  };
   return current;
 }
 

@@ -11,6 +11,10 @@ import type { OptimizerKind } from "./optim.ts";
 export interface TrainConfig {
   /** Examples per optimiser step, `global_batch_size` (paper: 768). */
   batchSize: number;
+  /** Micro-batches per optimiser step (gradient accumulation); must divide batchSize. */
+  accumulate: number;
+  /** Refuse a run whose measured step memory exceeds this many MB (wasm only; 0: no check). */
+  memoryLimitMb: number;
   /** Optimiser steps to run. */
   steps: number;
   /** Stop after this many minutes even if `steps` is not reached (0: no limit). */
@@ -56,6 +60,8 @@ export interface TrainConfig {
 /** The paper's Sudoku recipe at a CPU-friendly scale is in presets; these are the reference defaults. */
 export const defaultTrainConfig: TrainConfig = {
   batchSize: 768,
+  accumulate: 1,
+  memoryLimitMb: 2048,
   steps: 78_000,
   timeBudgetMin: 0,
   lr: 1e-4,

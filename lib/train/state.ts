@@ -31,8 +31,10 @@ export async function trainerToFile(
   for (const [n, w] of Object.entries(tr.ema?.shadow ?? {})) tensors[`ema/${n}`] = await stored(w);
   for (const [n, m] of tr.adam.m) tensors[`opt.m/${n}`] = await stored(m);
   for (const [n, v] of tr.adam.v) tensors[`opt.v/${n}`] = await stored(v);
-  for (const [n, c] of Object.entries(tr.carry ?? {})) {
-    tensors[`carry/${n}`] = await stored(c as tf.Tensor);
+  for (const [i, carry] of tr.carries.entries()) {
+    for (const [n, c] of Object.entries(carry)) {
+      tensors[`carry.${i}/${n}`] = await stored(c as tf.Tensor);
+    }
   }
   return {
     tensors,
@@ -107,18 +109,18 @@ export function restoreTrainer(tr: Trainer, file: TensorFile, source: string): v
     if (m) (m[1] === "m" ? tr.adam.m : tr.adam.v).set(m[2]!, tf.variable(toTensor(s), false));
   }
   tr.adam.t = Number(file.metadata.adamT);
-  if (tr.carry) tf.dispose(Object.values(tr.carry));
-  tr.carry = undefined;
-  if (file.tensors["carry/y"]) {
-    const c = (n: string, dtype?: "bool") => toTensor(file.tensors[`carry/${n}`]!, dtype);
-    tr.carry = {
+  for (const c of tr.carries) tf.dispose(Object.values(c));
+  tr.carries = [];
+  for (let i = 0; file.tensors[`carry.${i}/y`]; i++) {
+    const c = (n: string, dtype?: "bool") => toTensor(file.tensors[`carry.${i}/${n}`]!, dtype);
+    tr.carries.push({
       y: c("y"),
       z: c("z"),
       steps: c("steps"),
       halted: c("halted", "bool"),
       inputs: c("inputs"),
       labels: c("labels"),
-    } as Carry;
+    } as Carry);
   }
   tr.step = Number(file.metadata.step);
   tr.sampler.setState(JSON.parse(file.metadata.sampler!));

@@ -81,7 +81,8 @@ export class Trainer {
   /** Draws the exploration minimum of each row (reference: `halt_exploration_prob`). */
   readonly explore: Prng;
   step = 0;
-  carry?: Carry;
+  /** One carry per micro-batch (one unless `accumulate` > 1). */
+  carries: Carry[] = [];
 
   constructor(cfg: Config, sampler: Sampler) {
     this.cfg = cfg;
@@ -130,18 +131,77 @@ export class Trainer {
   /**
    * One optimiser step. Returns its statistics as a tensor (read them with
    * {@link trainMetrics}) without reading it, so no data sync happens here.
+   *
+   * With `accumulate` = k the batch is k micro-batches, each with its own
+   * carry, run one after the other; their gradients are averaged before the
+   * single optimiser step, so memory is that of one micro-batch.
    */
   trainStep(): tf.Tensor1D {
-    const { batchSize: b, haltLossWeight, loss: lossKind } = this.cfg.train;
+    const k = this.cfg.train.accumulate;
+    const micro = this.cfg.train.batchSize / k;
+    let grads: Record<string, tf.Tensor> = {};
+    const metrics: tf.Tensor1D[] = [];
+    for (let i = 0; i < k; i++) {
+      const r = this.#microStep(i, micro);
+      metrics.push(r.metrics);
+      if (i === 0) grads = r.grads;
+      else {
+        for (const [n, g] of Object.entries(r.grads)) {
+          const sum = tf.add(grads[n]!, g);
+          tf.dispose([grads[n]!, g]);
+          grads[n] = sum;
+        }
+      }
+    }
+    if (k > 1) {
+      // Each micro-batch's loss is a mean over its rows: the batch mean is their mean.
+      grads = Object.fromEntries(
+        Object.entries(grads).map(([n, g]) => {
+          const mean = tf.div(g, k);
+          g.dispose();
+          return [n, mean];
+        }),
+      );
+    }
+    this.#optimize(grads);
+    tf.dispose(Object.values(grads));
+    if (k === 1) return metrics[0]!;
+    const mean = tf.tidy(() => tf.mean(tf.stack(metrics), 0) as tf.Tensor1D);
+    tf.dispose(metrics);
+    return mean;
+  }
+
+  /** AdamATan2/AdamW on the dense weights, sign-SGD on the used puzzle rows, then EMA. */
+  #optimize(grads: Record<string, tf.Tensor>): void {
+    this.step += 1;
+    const t = this.cfg.train;
+    const schedule = { warmup: t.warmupSteps, total: t.steps, minRatio: t.lrMinRatio };
+    const lr = learningRate(this.step, { lr: t.lr, ...schedule });
+    this.adam.apply(this.weights, Object.fromEntries(this.dense.map((n) => [n, grads[n]!])), lr);
+    if (grads.puzzle_emb) {
+      // Sudoku's puzzles all use row 0 (validated in the config).
+      const used = new Float32Array(this.cfg.model.numPuzzleIds);
+      used[0] = 1;
+      const rows = tf.tensor1d(used);
+      const puzzleLr = learningRate(this.step, { lr: t.puzzleLr, ...schedule });
+      signSgdRows(this.weights.puzzle_emb!, grads.puzzle_emb, rows, puzzleLr, t.puzzleWeightDecay);
+      rows.dispose();
+    }
+    this.ema?.update(this.#pick(this.dense));
+  }
+
+  /** One supervision step of micro-batch `i` (b rows): reset halted rows, loss and gradients, halting. */
+  #microStep(i: number, b: number): { grads: Record<string, tf.Tensor>; metrics: tf.Tensor1D } {
+    const { haltLossWeight, loss: lossKind } = this.cfg.train;
     const nSup = this.cfg.model.supervisionSteps;
     const s = this.cfg.model.seqLen;
     const batch = this.sampler.next(b);
     const minHalt = new Int32Array(b);
-    for (let i = 0; i < b; i++) {
+    for (let r = 0; r < b; r++) {
       const explores = this.explore.next() < this.cfg.train.haltExploration;
-      minHalt[i] = explores ? 2 + this.explore.int(nSup - 1) : 0; // uniform in 2..N_sup
+      minHalt[r] = explores ? 2 + this.explore.int(nSup - 1) : 0; // uniform in 2..N_sup
     }
-    const old = this.carry ?? this.#initialCarry(b);
+    const old = this.carries[i] ?? this.#initialCarry(b);
 
     // 1. Rows that halted restart: fresh puzzle, y_init/z_init, step count 0.
     const c = tf.tidy(() => {
@@ -188,7 +248,7 @@ export class Trainer {
           tf.stack([
             tf.div(lm, b),
             tf.div(halt, b),
-            tf.div(r.correct, tf.maximum(r.valid, 1)), // per-row cell accuracy [B] -> mean over halted rows below
+            tf.div(r.correct, tf.maximum(r.valid, 1)), // per-row cell accuracy [B]
             tf.cast(tf.equal(tf.greaterEqual(out.qHalt, 0), tf.cast(r.exact, "bool")), "float32"), // halting right? [B]
           ].map((t) => tf.broadcastTo(t, [b])))
         ) as tf.Tensor2D),
@@ -196,39 +256,9 @@ export class Trainer {
       // Reference: per-row means summed over rows, then / global batch size.
       return tf.div(tf.add(lm, tf.mul(halt, haltLossWeight)), b) as tf.Scalar;
     }, trainable);
+    const grads = Object.fromEntries(trainable.map((v, n) => [names[n]!, byVariable[v.name]!]));
 
-    const grads = Object.fromEntries(trainable.map((v, i) => [names[i]!, byVariable[v.name]!]));
-
-    // 3. Optimisers: AdamATan2/AdamW on dense weights, sign-SGD on puzzle rows; then EMA.
-    this.step += 1;
-    const t = this.cfg.train;
-    const lr = learningRate(this.step, {
-      lr: t.lr,
-      warmup: t.warmupSteps,
-      total: t.steps,
-      minRatio: t.lrMinRatio,
-    });
-    const puzzleLr = learningRate(this.step, {
-      lr: t.puzzleLr,
-      warmup: t.warmupSteps,
-      total: t.steps,
-      minRatio: t.lrMinRatio,
-    });
-    this.adam.apply(this.weights, Object.fromEntries(this.dense.map((n) => [n, grads[n]!])), lr);
-    if (grads.puzzle_emb) {
-      const rows = this.cfg.model.numPuzzleIds;
-      const used = tf.tidy(() =>
-        tf.cast(
-          tf.slice(tf.max(tf.oneHot(puzzleIds, Math.max(2, rows)), 0), 0, rows),
-          "float32",
-        ) as tf.Tensor1D
-      );
-      signSgdRows(this.weights.puzzle_emb!, grads.puzzle_emb, used, puzzleLr, t.puzzleWeightDecay);
-      used.dispose();
-    }
-    this.ema?.update(this.#pick(this.dense));
-
-    // 4. Halting, decided without gradient: at N_sup, or when q_halt > 0 once
+    // 3. Halting, decided without gradient: at N_sup, or when q_halt > 0 once
     //    the row's exploration minimum is reached.
     const result = tf.tidy(() => {
       const steps = tf.add(c.steps, 1) as tf.Tensor1D;
@@ -252,7 +282,7 @@ export class Trainer {
       ]) as tf.Tensor1D;
       return { steps, halted: halted as tf.Tensor1D, metrics };
     });
-    this.carry = {
+    this.carries[i] = {
       y: kept.y,
       z: kept.z,
       steps: result.steps,
@@ -260,18 +290,8 @@ export class Trainer {
       inputs: c.inputs,
       labels: c.labels,
     };
-    tf.dispose([
-      loss,
-      kept.qHalt,
-      kept.exact,
-      kept.stats,
-      c.y,
-      c.z,
-      c.steps,
-      puzzleIds,
-      ...Object.values(grads),
-    ]);
-    return result.metrics;
+    tf.dispose([loss, kept.qHalt, kept.exact, kept.stats, c.y, c.z, c.steps, puzzleIds]);
+    return { grads, metrics: result.metrics };
   }
 
   /** Evaluates the evaluation weights on held-out data. */
@@ -287,7 +307,7 @@ export class Trainer {
 
   /** Frees every tensor this trainer owns. */
   dispose(): void {
-    if (this.carry) tf.dispose(Object.values(this.carry));
+    for (const c of this.carries) tf.dispose(Object.values(c));
     this.adam.dispose();
     this.ema?.dispose();
     tf.dispose(Object.values(this.weights));

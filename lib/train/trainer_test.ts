@@ -31,18 +31,18 @@ Deno.test("Trainer.trainStep() keeps rows until they halt, then refills them (co
   const tr = make();
   tr.trainStep().dispose();
   // q_halt starts at -5 and exploration is off, so with N_sup = 2 no row halts after step 1 ...
-  assertEquals(await read(tr.carry!.steps), new Array(8).fill(1));
-  assertEquals(await read(tr.carry!.halted), new Array(8).fill(0));
-  const inputs1 = await read(tr.carry!.inputs);
+  assertEquals(await read(tr.carries[0]!.steps), new Array(8).fill(1));
+  assertEquals(await read(tr.carries[0]!.halted), new Array(8).fill(0));
+  const inputs1 = await read(tr.carries[0]!.inputs);
   tr.trainStep().dispose();
   // ... they keep their puzzle for step 2 and all halt at N_sup ...
-  assertEquals(await read(tr.carry!.inputs), inputs1);
-  assertEquals(await read(tr.carry!.steps), new Array(8).fill(2));
-  assertEquals(await read(tr.carry!.halted), new Array(8).fill(1));
+  assertEquals(await read(tr.carries[0]!.inputs), inputs1);
+  assertEquals(await read(tr.carries[0]!.steps), new Array(8).fill(2));
+  assertEquals(await read(tr.carries[0]!.halted), new Array(8).fill(1));
   tr.trainStep().dispose();
   // ... and then restart on new puzzles.
-  assertEquals(await read(tr.carry!.steps), new Array(8).fill(1));
-  assert((await read(tr.carry!.inputs)).some((v, i) => v !== inputs1[i]));
+  assertEquals(await read(tr.carries[0]!.steps), new Array(8).fill(1));
+  assert((await read(tr.carries[0]!.inputs)).some((v, i) => v !== inputs1[i]));
   tr.dispose();
 });
 
@@ -57,7 +57,7 @@ Deno.test("Trainer.trainStep() halts a row early once q_halt > 0, unless explora
   );
   tr.weights["q_head.bias"]!.assign(tf.tensor1d([5, -5])); // the head now says "halt" everywhere
   tr.trainStep().dispose();
-  assertEquals(await read(tr.carry!.halted), new Array(8).fill(1));
+  assertEquals(await read(tr.carries[0]!.halted), new Array(8).fill(1));
   tr.dispose();
   const ex = make(
     resolveConfig("smoke", {
@@ -70,7 +70,7 @@ Deno.test("Trainer.trainStep() halts a row early once q_halt > 0, unless explora
   ex.weights["q_head.bias"]!.assign(tf.tensor1d([5, -5]));
   ex.trainStep().dispose();
   // With exploration probability 1 every row must run at least 2 steps.
-  assertEquals(await read(ex.carry!.halted), new Array(8).fill(0));
+  assertEquals(await read(ex.carries[0]!.halted), new Array(8).fill(0));
   ex.dispose();
 });
 
@@ -115,7 +115,7 @@ Deno.test("trainerToFile()/restoreTrainer() round-trip: same evaluation, same ne
   assertEquals(await a.evaluate(test), await b.evaluate(test));
   const ma = a.trainStep(), mb = b.trainStep();
   assertEquals(await read(ma), await read(mb));
-  assertEquals(await read(a.carry!.y), await read(b.carry!.y));
+  assertEquals(await read(a.carries[0]!.y), await read(b.carries[0]!.y));
   tf.dispose([ma, mb]);
   a.dispose();
   b.dispose();
@@ -132,4 +132,27 @@ Deno.test("trainMetrics() reports accuracies and steps over the halted rows only
     0.25,
   ]);
   assertEquals(trainMetrics([1, 1, 0, 0, 0, 0, 0, 0]).tokenAcc, 0);
+});
+
+Deno.test("Trainer with accumulate = 2 matches one full batch when the two halves see the same rows", async () => {
+  // Same puzzles, no augmentation or exploration: 2 micro-batches of 4 average to the gradient of the batch of 8.
+  const base = {
+    supervisionSteps: 2,
+    haltExploration: 0,
+    batchSize: 8,
+    trainPuzzles: 40,
+    augment: false,
+    ema: false,
+  };
+  const one = make(resolveConfig("smoke", base));
+  const two = make(resolveConfig("smoke", { ...base, accumulate: 2 }));
+  assertEquals(two.carries.length, 0);
+  one.trainStep().dispose();
+  two.trainStep().dispose();
+  assertEquals(two.carries.length, 2);
+  const a = await read(one.weights.lm_head!), b = await read(two.weights.lm_head!);
+  const diff = Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+  assert(diff < 1e-5, `weights differ by ${diff}`);
+  one.dispose();
+  two.dispose();
 });
