@@ -90,39 +90,44 @@ export async function main(args: string[]): Promise<number> {
   };
   const anchorPath = (p.flags.anchor as string | undefined) ??
     new URL("../../shared/bench/trm_torch.py", import.meta.url).pathname;
-  const threads = backend.threads; // the anchor gets as many threads as the kit
-  const anchor = await torchAnchor(anchorPath, {
-    hidden: m.hiddenSize,
-    batch: b,
-    seq: m.seqLen,
-    n: m.latentSteps,
-    T: m.recursions,
-    layers: m.layers,
-    heads: m.heads,
-    mixer: m.mixer === "mlp" ? "mlp" : "attn",
-    steps,
-    threads,
-  });
-  const torchTps = anchor.ok ? Number(anchor.result.tokens_per_s) : undefined;
-  const ratio = torchTps ? +(kit.tokens_per_s / torchTps).toFixed(3) : null;
+  // The anchor runs with 1 thread and with the kit's thread count; the ratio is
+  // taken against the faster of the two (on the build machine torch 1.13 was
+  // slower with 2 threads than with 1 at this shape).
+  const threadCounts = [...new Set([1, backend.threads])];
+  const anchors: Record<string, unknown>[] = [];
+  let why = "";
+  for (const threads of threadCounts) {
+    const a = await torchAnchor(anchorPath, {
+      hidden: m.hiddenSize,
+      batch: b,
+      seq: m.seqLen,
+      n: m.latentSteps,
+      T: m.recursions,
+      layers: m.layers,
+      heads: m.heads,
+      mixer: m.mixer === "mlp" ? "mlp" : "attn",
+      steps,
+      threads,
+    });
+    if (a.ok) anchors.push(a.result);
+    else why = a.reason;
+  }
+  const best = Math.max(0, ...anchors.map((a) => Number(a.tokens_per_s)));
+  const ratio = best > 0 ? +(kit.tokens_per_s / best).toFixed(3) : null;
   if (p.flags.json) {
-    console.log(
-      JSON.stringify({ kit, torch: anchor.ok ? anchor.result : { error: anchor.reason }, ratio }),
-    );
+    console.log(JSON.stringify({ kit, torch: anchors.length ? anchors : { error: why }, ratio }));
   } else {
     console.log(
       `training step at seq ${m.seqLen}, hidden ${m.hiddenSize}, batch ${b}, n=${m.latentSteps}, T=${m.recursions}, ${m.mixer} mixer`,
     );
     console.log(
-      `  kit (${backend.name}):   ${kit.tokens_per_s} tokens/s, ${kit.step_s} s/step, ${kit.gflops_per_s} GFLOP/s (plain matMul ${kit.plain_matmul_gflops_per_s} GFLOP/s)`,
+      `  kit (${backend.name}, ${backend.threads} thread(s)): ${kit.tokens_per_s} tokens/s, ${kit.step_s} s/step, ${kit.gflops_per_s} GFLOP/s (plain matMul ${kit.plain_matmul_gflops_per_s} GFLOP/s)`,
     );
-    if (anchor.ok) {
-      console.log(
-        `  pytorch (${threads} thread${
-          threads > 1 ? "s" : ""
-        }): ${torchTps} tokens/s  -> ratio ${ratio}`,
-      );
-    } else console.log(`  pytorch anchor not run: ${anchor.reason}`);
+    for (const a of anchors) {
+      console.log(`  pytorch (${a.threads} thread(s)): ${a.tokens_per_s} tokens/s`);
+    }
+    if (!anchors.length) console.log(`  pytorch anchor not run: ${why}`);
+    if (ratio !== null) console.log(`  ratio to the faster anchor: ${ratio}`);
   }
   return 0;
 }

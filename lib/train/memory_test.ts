@@ -14,7 +14,8 @@ Deno.test("estimateStepBytes() extrapolates linearly in the rows and matches a m
 });
 
 Deno.test("step memory does not grow with T (the first T-1 recursions keep nothing)", async () => {
-  const at = (T: number) => measureStepBytes(resolveConfig("smoke", { recursions: T, batchSize: 8 }), 8);
+  const at = (T: number) =>
+    measureStepBytes(resolveConfig("smoke", { recursions: T, batchSize: 8 }), 8);
   const [one, four] = [await at(1), await at(4)];
   assert(Math.abs(four - one) / one < 0.1, `T=1: ${one} bytes, T=4: ${four} bytes`);
 });
