@@ -17,6 +17,7 @@ import { countParameters } from "../model/init.ts";
 import { type BackendInfo, useBackend } from "../train/backend.ts";
 import { loadTensorFile, saveTensorFile, writeFileAtomic } from "../train/checkpoint.ts";
 import { checkStepMemory } from "../train/memory.ts";
+import { learningRate } from "../train/optim.ts";
 import type { EvalMetrics } from "../train/evaluate.ts";
 import { checkpointConfig, restoreTrainer, trainerToFile } from "../train/state.ts";
 import { Trainer, type TrainMetrics, trainMetrics } from "../train/trainer.ts";
@@ -189,7 +190,12 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
         windowStart = now;
         windowStep = trainer.step;
         lastTrain = trainMetrics(v);
-        const lr = t.lr * Math.min(1, trainer.step / Math.max(1, t.warmupSteps));
+        const lr = learningRate(trainer.step, {
+          lr: t.lr,
+          warmup: t.warmupSteps,
+          total: t.steps,
+          minRatio: t.lrMinRatio,
+        });
         const ev = {
           kind: "log" as const,
           step: trainer.step,

@@ -30,16 +30,20 @@ export function assertAlmostEquals(
   );
 }
 
+function expectError(e: unknown, includes?: string): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (includes !== undefined && !err.message.includes(includes)) {
+    throw new Error(`expected an error containing "${includes}", got "${err.message}"`);
+  }
+  return err;
+}
+
 /** Asserts that `fn` throws an Error whose message contains `includes`. */
 export function assertThrows(fn: () => unknown, includes?: string): Error {
   try {
     fn();
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    if (includes !== undefined && !err.message.includes(includes)) {
-      throw new Error(`expected an error containing "${includes}", got "${err.message}"`);
-    }
-    return err;
+    return expectError(e, includes);
   }
   throw new Error("expected the function to throw");
 }
@@ -49,11 +53,7 @@ export async function assertRejects(fn: () => Promise<unknown>, includes?: strin
   try {
     await fn();
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    if (includes !== undefined && !err.message.includes(includes)) {
-      throw new Error(`expected an error containing "${includes}", got "${err.message}"`);
-    }
-    return err;
+    return expectError(e, includes);
   }
   throw new Error("expected the promise to reject");
 }
