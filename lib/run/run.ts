@@ -92,7 +92,10 @@ async function appendLine(path: string | undefined, obj: unknown): Promise<void>
   if (path) await Deno.writeTextFile(path, JSON.stringify(obj) + "\n", { append: true });
 }
 
-/** Drops metric lines past `step` (they were written after the checkpoint we resume from). */
+/**
+ * Drops metric lines past `step` (written after the checkpoint we resume from)
+ * and a line torn by a killed process.
+ */
 async function truncateMetrics(path: string, step: number): Promise<void> {
   let text: string;
   try {
@@ -100,7 +103,13 @@ async function truncateMetrics(path: string, step: number): Promise<void> {
   } catch {
     return;
   }
-  const keep = text.split("\n").filter((l) => l.trim() && JSON.parse(l).step <= step);
+  const keep = text.split("\n").filter((l) => {
+    try {
+      return JSON.parse(l).step <= step;
+    } catch {
+      return false;
+    }
+  });
   await writeFileAtomic(path, new TextEncoder().encode(keep.map((l) => l + "\n").join("")));
 }
 
@@ -158,8 +167,23 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
     emit({ kind: "start", step: trainer.step, steps: cfg.train.steps, params, backend, resumed });
 
     const save = async () => {
+      await flush(); // never checkpoint weights whose loss was not checked
       if (!ckpt) return;
-      await saveTensorFile(ckpt, await trainerToFile(trainer));
+      const file = await trainerToFile(trainer);
+      const bad = Object.entries(file.tensors).find(([, x]) =>
+        x.dtype === "F32" && !x.data.every(Number.isFinite)
+      );
+      if (bad) {
+        throw new Error(
+          `training diverged: ${bad[0]} holds NaN or Inf at step ${trainer.step}; ` +
+            (lastSaved !== undefined
+              ? `the last good checkpoint (step ${lastSaved}) is kept at ${ckpt}`
+              : "no checkpoint had been written") +
+            "; try a lower --lr or a longer --warmupSteps",
+        );
+      }
+      await saveTensorFile(ckpt, file);
+      lastSaved = trainer.step;
       emit({ kind: "checkpoint", step: trainer.step, path: ckpt });
     };
     const t = cfg.train;
@@ -168,6 +192,60 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
     let windowStart = performance.now(), windowStep = trainer.step, tokensPerSec = 0;
     let lastTrain: TrainMetrics | undefined;
     let stoppedBy: RunSummary["stoppedBy"] = "steps";
+    let lastSaved: number | undefined;
+    /**
+     * Reads the metrics of the steps since the last flush (the loop's only data
+     * sync), logs them, and stops the run if the loss is no longer finite.
+     */
+    const flush = async () => {
+      if (!window.length) return;
+      const mean = tf.tidy(() => tf.mean(tf.stack(window), 0));
+      const v = await mean.data();
+      tf.dispose([mean, ...window]);
+      window = [];
+      if (!Number.isFinite(v[0]!) || !Number.isFinite(v[1]!)) {
+        throw new Error(
+          `training diverged: the loss became ${v[0]} between steps ${
+            windowStep + 1
+          } and ${trainer.step}; ` +
+            (lastSaved !== undefined
+              ? `the last good checkpoint (step ${lastSaved}) is kept at ${ckpt}`
+              : "no checkpoint had been written") +
+            "; try a lower --lr or a longer --warmupSteps",
+        );
+      }
+      const now = performance.now();
+      tokensPerSec = ((trainer.step - windowStep) * t.batchSize * cfg.model.seqLen) /
+        ((now - windowStart) / 1000);
+      windowStart = now;
+      windowStep = trainer.step;
+      lastTrain = trainMetrics(v);
+      const lr = learningRate(trainer.step, {
+        lr: t.lr,
+        warmup: t.warmupSteps,
+        total: t.steps,
+        minRatio: t.lrMinRatio,
+      });
+      const elapsedSec = (now - start) / 1000;
+      emit({
+        kind: "log",
+        step: trainer.step,
+        steps: t.steps,
+        metrics: lastTrain,
+        lr,
+        tokensPerSec,
+        elapsedSec,
+      });
+      await appendLine(metricsPath, {
+        step: trainer.step,
+        kind: "train",
+        ...lastTrain,
+        lr,
+        tokensPerSec,
+        elapsedSec,
+        epochs: trainer.sampler.epochs,
+      });
+    };
     while (trainer.step < t.steps) {
       if (opts.signal?.aborted) {
         stoppedBy = "signal";
@@ -178,44 +256,7 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
         break;
       }
       window.push(trainer.trainStep());
-      if (trainer.step % t.logEvery === 0 || trainer.step === t.steps) {
-        // The only data sync of the loop: once per logEvery steps.
-        const mean = tf.tidy(() => tf.mean(tf.stack(window), 0));
-        const v = await mean.data();
-        tf.dispose([mean, ...window]);
-        window = [];
-        const now = performance.now();
-        tokensPerSec = ((trainer.step - windowStep) * t.batchSize * cfg.model.seqLen) /
-          ((now - windowStart) / 1000);
-        windowStart = now;
-        windowStep = trainer.step;
-        lastTrain = trainMetrics(v);
-        const lr = learningRate(trainer.step, {
-          lr: t.lr,
-          warmup: t.warmupSteps,
-          total: t.steps,
-          minRatio: t.lrMinRatio,
-        });
-        const ev = {
-          kind: "log" as const,
-          step: trainer.step,
-          steps: t.steps,
-          metrics: lastTrain,
-          lr,
-          tokensPerSec,
-          elapsedSec: (now - start) / 1000,
-        };
-        emit(ev);
-        await appendLine(metricsPath, {
-          step: ev.step,
-          kind: "train",
-          ...lastTrain,
-          lr,
-          tokensPerSec,
-          elapsedSec: ev.elapsedSec,
-          epochs: trainer.sampler.epochs,
-        });
-      }
+      if (trainer.step % t.logEvery === 0 || trainer.step === t.steps) await flush();
       if (t.evalEvery > 0 && trainer.step % t.evalEvery === 0 && trainer.step < t.steps) {
         const m = await trainer.evaluate(test, { limit: t.evalLimit });
         emit({ kind: "eval", step: trainer.step, metrics: m, final: false });
@@ -223,7 +264,6 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
       }
       if (t.checkpointEvery > 0 && trainer.step % t.checkpointEvery === 0) await save();
     }
-    tf.dispose(window);
     await save();
     const final = await trainer.evaluate(test);
     emit({ kind: "eval", step: trainer.step, metrics: final, final: true });

@@ -59,3 +59,27 @@ Deno.test("trainRun() writes config, metrics, checkpoint and summary; an interru
   );
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("trainRun() stops on a non-finite loss, names the steps and keeps the last good checkpoint", async () => {
+  const dir = await Deno.makeTempDir();
+  // An absurd learning rate with AdamW blows the weights up within a few steps.
+  const bad = resolveConfig("smoke", {
+    steps: 40,
+    checkpointEvery: 1,
+    logEvery: 1,
+    lr: 1e30,
+    warmupSteps: 0,
+    optimizer: "adamw",
+    trainPuzzles: 40,
+    testPuzzles: 8,
+  });
+  const e = await assertRejects(
+    () => trainRun(bad, { out: dir }),
+    "training diverged: the loss became",
+  );
+  const saved = await loadModel(dir);
+  assert(e.message.includes(`the last good checkpoint (step ${saved.step})`), e.message);
+  const good = await Promise.all(Object.values(saved.weights).map((w) => w.data()));
+  assert(good.every((d) => d.every(Number.isFinite)), "the kept checkpoint has finite weights");
+  await Deno.remove(dir, { recursive: true });
+});
