@@ -17,6 +17,7 @@ import { parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { resolveConfig } from "@kit/run/config.ts";
 import { useBackend } from "@kit/train/backend.ts";
 import { matMulGflops, stepFlops, torchAnchor } from "@kit/train/bench.ts";
+import { measureEvalBytes, measureStepBytes } from "@kit/train/memory.ts";
 import { Trainer } from "@kit/train/trainer.ts";
 import { Prng } from "@kit/util/prng.ts";
 import { swigluWidth, totalLength } from "@kit/model/config.ts";
@@ -25,6 +26,7 @@ const FLAGS = {
   json: "boolean",
   steps: "string",
   anchor: "string",
+  memory: "boolean",
   help: "boolean",
 } as const;
 const ANCHOR = {
@@ -44,6 +46,7 @@ export async function main(args: string[]): Promise<number> {
     );
     return 0;
   }
+  if (p.flags.memory) return await memoryTable(p.overrides, Boolean(p.flags.json));
   const steps = Number(p.flags.steps ?? 5);
   const cfg = resolveConfig("paper", {
     ...ANCHOR,
@@ -128,6 +131,46 @@ export async function main(args: string[]): Promise<number> {
     }
     if (!anchors.length) console.log(`  pytorch anchor not run: ${why}`);
     if (ratio !== null) console.log(`  ratio to the faster anchor: ${ratio}`);
+  }
+  return 0;
+}
+
+/**
+ * Peak tensor memory of a training step at T = 1..6 and of an evaluation at
+ * N_sup = 1..16, at the anchor shape: both should be flat (only the last
+ * recursion keeps activations; supervision steps are tidied one by one).
+ */
+async function memoryTable(overrides: Record<string, string>, json: boolean): Promise<number> {
+  const base = { ...ANCHOR, puzzlePrefix: 0, ...overrides };
+  const cfg0 = resolveConfig("paper", base);
+  await useBackend(cfg0.run.backend, { threads: cfg0.run.threads });
+  const rows: Record<string, number | string>[] = [];
+  for (const T of [1, 2, 3, 4, 5, 6]) {
+    const cfg = resolveConfig("paper", { ...base, recursions: T });
+    rows.push({
+      what: "train step",
+      T,
+      nsup: cfg.model.supervisionSteps,
+      peakMB: +((await measureStepBytes(cfg, cfg.train.batchSize)) / 2 ** 20).toFixed(1),
+    });
+  }
+  for (const nsup of [1, 2, 4, 8, 16]) {
+    const cfg = resolveConfig("paper", { ...base, supervisionSteps: nsup });
+    rows.push({
+      what: "evaluation",
+      T: cfg.model.recursions,
+      nsup,
+      peakMB: +((await measureEvalBytes(cfg, cfg.train.batchSize)) / 2 ** 20).toFixed(1),
+    });
+  }
+  for (const r of rows) {
+    console.log(
+      json
+        ? JSON.stringify(r)
+        : `${String(r.what).padEnd(11)} T=${r.T} N_sup=${
+          String(r.nsup).padEnd(2)
+        } peak ${r.peakMB} MB`,
+    );
   }
   return 0;
 }

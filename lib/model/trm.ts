@@ -84,7 +84,13 @@ export class TRM {
   /** The tiny network: `layers` post-norm blocks applied to h + injection. */
   net(w: Weights, h: tf.Tensor3D, injection: tf.Tensor3D): tf.Tensor3D {
     let out = tf.add(h, injection) as tf.Tensor3D;
-    for (let i = 0; i < this.cfg.layers; i++) out = this.block(w, `layers.${i}`, out);
+    // Each block is tidied: what backprop needs is kept by the tape, the rest
+    // (and everything, off the tape) is freed at once rather than at the end
+    // of the step, which cuts peak memory several-fold.
+    for (let i = 0; i < this.cfg.layers; i++) {
+      const input = out;
+      out = tf.tidy(() => this.block(w, `layers.${i}`, input));
+    }
     return out;
   }
 

@@ -85,3 +85,27 @@ export async function checkStepMemory(cfg: Config): Promise<MemoryEstimate> {
   }
   return est;
 }
+
+/** Peak bytes of live tensors while evaluating `rows` puzzles over all N_sup supervision steps. */
+export async function measureEvalBytes(cfg: Config, rows: number): Promise<number> {
+  const { TRM } = await import("../model/trm.ts");
+  const { initWeights } = await import("../model/init.ts");
+  const { encodePuzzles } = await import("../data/batches.ts");
+  const { evaluate } = await import("./evaluate.ts");
+  const puzzles = generateSudokuSet(rows, {
+    size: cfg.data.size,
+    blanks: cfg.data.blanks,
+    prng: new Prng(2),
+  });
+  const model = new TRM(cfg.model);
+  const w = initWeights(cfg.model, new Prng(0));
+  try {
+    const info = await tf.profile(async () => {
+      await evaluate(model, w, encodePuzzles(puzzles), { batchSize: rows });
+    });
+    return info.peakBytes;
+  } finally {
+    tf.dispose(Object.values(w));
+    model.dispose();
+  }
+}
