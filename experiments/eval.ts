@@ -9,9 +9,8 @@
  * @module
  */
 import { encodePuzzles, loadTaskData } from "@kit/data/batches.ts";
-import { useBackend } from "@kit/train/backend.ts";
 import { evaluate } from "@kit/train/evaluate.ts";
-import { parseCommandLine, runMain } from "@kit/run/cli.ts";
+import { backendFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { loadModel } from "@kit/run/load.ts";
 
 const FLAGS = {
@@ -31,9 +30,7 @@ export async function main(args: string[]): Promise<number> {
     );
     return where ? 0 : 2;
   }
-  const backend = await useBackend((p.overrides.backend as never) ?? undefined, {
-    threads: Number(p.overrides.threads ?? 0),
-  });
+  const backend = await backendFromArgs(p);
   const m = await loadModel(where);
   const dataCfg = { ...m.cfg.data, testPath: p.overrides.testPath ?? m.cfg.data.testPath };
   const data = await loadTaskData(dataCfg, m.cfg.run.seed);

@@ -19,9 +19,8 @@ import {
 } from "@kit/data/sudoku.ts";
 import { encodeSudoku } from "@kit/data/sudoku.ts";
 import { loadSudokuFileStrict } from "@kit/data/sudoku_io.ts";
-import { parseCommandLine, runMain } from "@kit/run/cli.ts";
+import { backendFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { loadModel } from "@kit/run/load.ts";
-import { useBackend } from "@kit/train/backend.ts";
 import { traceAnswer } from "@kit/train/trace.ts";
 
 const FLAGS = {
@@ -57,9 +56,7 @@ export async function main(args: string[]): Promise<number> {
     console.log("usage: deno task solve --out RUN_FOLDER (--puzzle CELLS | --file FILE) [--all]");
     return p.flags.help ? 0 : 2;
   }
-  await useBackend((p.overrides.backend as never) ?? undefined, {
-    threads: Number(p.overrides.threads ?? 0),
-  });
+  await backendFromArgs(p);
   const m = await loadModel(where);
   const puzzles: Uint8Array[] = p.flags.puzzle
     ? [parsePuzzle(p.flags.puzzle as string)]

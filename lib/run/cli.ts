@@ -11,6 +11,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { type BackendInfo, type BackendName, useBackend } from "../train/backend.ts";
 import { ALIASES, type Config, configKeys, findKey, resolveConfig } from "./config.ts";
 
 /** A command's own flags: name -> kind. */
@@ -70,6 +71,17 @@ export function parseCommandLine(args: string[], own: FlagSpec = COMMON_FLAGS): 
 export function configFromArgs(p: Parsed, fallback = "cpu"): Config {
   const preset = (p.flags.preset as string | undefined) ?? Deno.env.get("TRM_PRESET") ?? fallback;
   return resolveConfig(preset, p.overrides);
+}
+
+/**
+ * Starts the backend named by `--backend` (else `TRM_BACKEND`, else wasm) with
+ * `--threads` (default: one per core), for commands that load a checkpoint
+ * instead of resolving a config.
+ */
+export function backendFromArgs(p: Parsed): Promise<BackendInfo> {
+  return useBackend(p.overrides.backend as BackendName | undefined, {
+    threads: Number(p.overrides.threads ?? 0),
+  });
 }
 
 /** Runs a CLI main, printing errors as one clear line (no stack) and exiting non-zero. */

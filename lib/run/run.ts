@@ -17,7 +17,6 @@ import { countParameters } from "../model/init.ts";
 import { type BackendInfo, useBackend } from "../train/backend.ts";
 import { loadTensorFile, saveTensorFile, writeFileAtomic } from "../train/checkpoint.ts";
 import { checkStepMemory } from "../train/memory.ts";
-import { learningRate } from "../train/optim.ts";
 import type { EvalMetrics } from "../train/evaluate.ts";
 import { checkpointConfig, restoreTrainer, trainerToFile } from "../train/state.ts";
 import { Trainer, type TrainMetrics, trainMetrics } from "../train/trainer.ts";
@@ -166,26 +165,6 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
     }
     emit({ kind: "start", step: trainer.step, steps: cfg.train.steps, params, backend, resumed });
 
-    const save = async () => {
-      await flush(); // never checkpoint weights whose loss was not checked
-      if (!ckpt) return;
-      const file = await trainerToFile(trainer);
-      const bad = Object.entries(file.tensors).find(([, x]) =>
-        x.dtype === "F32" && !x.data.every(Number.isFinite)
-      );
-      if (bad) {
-        throw new Error(
-          `training diverged: ${bad[0]} holds NaN or Inf at step ${trainer.step}; ` +
-            (lastSaved !== undefined
-              ? `the last good checkpoint (step ${lastSaved}) is kept at ${ckpt}`
-              : "no checkpoint had been written") +
-            "; try a lower --lr or a longer --warmupSteps",
-        );
-      }
-      await saveTensorFile(ckpt, file);
-      lastSaved = trainer.step;
-      emit({ kind: "checkpoint", step: trainer.step, path: ckpt });
-    };
     const t = cfg.train;
     const start = performance.now();
     let window: tf.Tensor1D[] = [];
@@ -193,6 +172,14 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
     let lastTrain: TrainMetrics | undefined;
     let stoppedBy: RunSummary["stoppedBy"] = "steps";
     let lastSaved: number | undefined;
+    const diverged = (what: string) =>
+      new Error(
+        `training diverged: ${what}; ` +
+          (lastSaved !== undefined
+            ? `the last good checkpoint (step ${lastSaved}) is kept at ${ckpt}`
+            : "no checkpoint had been written") +
+          "; try a lower --lr or a longer --warmupSteps",
+      );
     /**
      * Reads the metrics of the steps since the last flush (the loop's only data
      * sync), logs them, and stops the run if the loss is no longer finite.
@@ -204,14 +191,8 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
       tf.dispose([mean, ...window]);
       window = [];
       if (!Number.isFinite(v[0]!) || !Number.isFinite(v[1]!)) {
-        throw new Error(
-          `training diverged: the loss became ${v[0]} between steps ${
-            windowStep + 1
-          } and ${trainer.step}; ` +
-            (lastSaved !== undefined
-              ? `the last good checkpoint (step ${lastSaved}) is kept at ${ckpt}`
-              : "no checkpoint had been written") +
-            "; try a lower --lr or a longer --warmupSteps",
+        throw diverged(
+          `the loss became ${v[0]} between steps ${windowStep + 1} and ${trainer.step}`,
         );
       }
       const now = performance.now();
@@ -220,12 +201,7 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
       windowStart = now;
       windowStep = trainer.step;
       lastTrain = trainMetrics(v);
-      const lr = learningRate(trainer.step, {
-        lr: t.lr,
-        warmup: t.warmupSteps,
-        total: t.steps,
-        minRatio: t.lrMinRatio,
-      });
+      const lr = trainer.learningRate();
       const elapsedSec = (now - start) / 1000;
       emit({
         kind: "log",
@@ -245,6 +221,18 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
         elapsedSec,
         epochs: trainer.sampler.epochs,
       });
+    };
+    const save = async () => {
+      await flush(); // never checkpoint weights whose loss was not checked
+      if (!ckpt) return;
+      const file = await trainerToFile(trainer);
+      const bad = Object.entries(file.tensors).find(([, x]) =>
+        x.dtype === "F32" && !x.data.every(Number.isFinite)
+      );
+      if (bad) throw diverged(`${bad[0]} holds NaN or Inf at step ${trainer.step}`);
+      await saveTensorFile(ckpt, file);
+      lastSaved = trainer.step;
+      emit({ kind: "checkpoint", step: trainer.step, path: ckpt });
     };
     while (trainer.step < t.steps) {
       if (opts.signal?.aborted) {

@@ -136,8 +136,3 @@ export async function useBackend(
   };
   return current;
 }
-
-/** The backend in use, if {@link useBackend} ran. */
-export function backendInfo(): BackendInfo | undefined {
-  return current;
-}

@@ -11,10 +11,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { Sampler } from "../data/batches.ts";
+import { encodePuzzles, Sampler } from "../data/batches.ts";
 import { generateSudokuSet } from "../data/sudoku.ts";
 import type { Config } from "../run/config.ts";
+import { initWeights } from "../model/init.ts";
+import { TRM } from "../model/trm.ts";
 import { Prng } from "../util/prng.ts";
+import { evaluate } from "./evaluate.ts";
 import { Trainer } from "./trainer.ts";
 
 /** Peak bytes of live tensors during one training step at `rows` rows (one micro-batch). */
@@ -88,10 +91,6 @@ export async function checkStepMemory(cfg: Config): Promise<MemoryEstimate> {
 
 /** Peak bytes of live tensors while evaluating `rows` puzzles over all N_sup supervision steps. */
 export async function measureEvalBytes(cfg: Config, rows: number): Promise<number> {
-  const { TRM } = await import("../model/trm.ts");
-  const { initWeights } = await import("../model/init.ts");
-  const { encodePuzzles } = await import("../data/batches.ts");
-  const { evaluate } = await import("./evaluate.ts");
   const puzzles = generateSudokuSet(rows, {
     size: cfg.data.size,
     blanks: cfg.data.blanks,

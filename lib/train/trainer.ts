@@ -171,19 +171,29 @@ export class Trainer {
     return mean;
   }
 
+  /** The dense learning rate of step `step` (default: the current one) under the warm-up schedule. */
+  learningRate(step = this.step, base = this.cfg.train.lr): number {
+    const t = this.cfg.train;
+    return learningRate(step, {
+      lr: base,
+      warmup: t.warmupSteps,
+      total: t.steps,
+      minRatio: t.lrMinRatio,
+    });
+  }
+
   /** AdamATan2/AdamW on the dense weights, sign-SGD on the used puzzle rows, then EMA. */
   #optimize(grads: Record<string, tf.Tensor>): void {
     this.step += 1;
     const t = this.cfg.train;
-    const schedule = { warmup: t.warmupSteps, total: t.steps, minRatio: t.lrMinRatio };
-    const lr = learningRate(this.step, { lr: t.lr, ...schedule });
+    const lr = this.learningRate();
     this.adam.apply(this.weights, Object.fromEntries(this.dense.map((n) => [n, grads[n]!])), lr);
     if (grads.puzzle_emb) {
       // Sudoku's puzzles all use row 0 (validated in the config).
       const used = new Float32Array(this.cfg.model.numPuzzleIds);
       used[0] = 1;
       const rows = tf.tensor1d(used);
-      const puzzleLr = learningRate(this.step, { lr: t.puzzleLr, ...schedule });
+      const puzzleLr = this.learningRate(this.step, t.puzzleLr);
       signSgdRows(this.weights.puzzle_emb!, grads.puzzle_emb, rows, puzzleLr, t.puzzleWeightDecay);
       rows.dispose();
     }
