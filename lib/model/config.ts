@@ -11,6 +11,41 @@
 /** How tokens exchange information inside a block. */
 export type Mixer = "mlp" | "attention";
 
+/**
+ * The string choices of the model, one union each (style: no negated
+ * booleans). Each ablation of the paper's Tables 1-3 is one of these values.
+ */
+export const MODEL_CHOICES = {
+  mixer: ["mlp", "attention"],
+  posEncoding: ["rope", "none"],
+  arch: ["trm", "hrm"],
+  halting: ["bce", "qAct", "none"],
+  gradient: ["lastRecursion", "oneStep"],
+  latentMode: ["pair", "single", "multiScale"],
+  networks: ["shared", "separate"],
+} as const;
+
+/** TRM, or HRM (its predecessor: two modules at two frequencies, 1-step gradient). */
+export type Arch = typeof MODEL_CHOICES.arch[number];
+/**
+ * `bce`: TRM, one halting logit trained to predict "answer exact" (BCE);
+ * `qAct`: HRM's ACT, a second Q-continue logit trained on an extra forward pass;
+ * `none`: no halting loss, every example gets all N_sup steps.
+ */
+export type Halting = typeof MODEL_CHOICES.halting[number];
+/**
+ * `lastRecursion`: backprop through the whole last recursion (n+1 net calls, TRM);
+ * `oneStep`: only through the last latent and last answer update (HRM's 1-step approximation).
+ */
+export type Gradient = typeof MODEL_CHOICES.gradient[number];
+/**
+ * `pair`: answer y and latent z (TRM); `single`: one feature z, read out directly
+ * (paper Table 2 "single z"); `multiScale`: n latents z_1..z_n plus y (n+1 features).
+ */
+export type LatentMode = typeof MODEL_CHOICES.latentMode[number];
+/** `shared`: one net for both updates (TRM); `separate`: f_L for z and f_H for y (HRM style). */
+export type Networks = typeof MODEL_CHOICES.networks[number];
+
 /** Architecture of the tiny network and its recursion. */
 export interface ModelConfig {
   /** Tokens in the vocabulary, PAD included (Sudoku 9x9: 11). Set from the data. */
@@ -39,6 +74,16 @@ export interface ModelConfig {
   recursions: number;
   /** N_sup, the most supervision steps per example, `halt_max_steps` (paper: 16). */
   supervisionSteps: number;
+  /** TRM or HRM; HRM implies separate networks and the 1-step gradient. */
+  arch: Arch;
+  /** Halting head and its loss (paper Table 1 "w/ ACT"; `none` = always N_sup steps). */
+  halting: Halting;
+  /** Which updates of the last recursion are differentiated (Table 1 "w/ 1-step gradient"). */
+  gradient: Gradient;
+  /** Which features are carried between updates (Table 2). */
+  latentMode: LatentMode;
+  /** One shared network, or separate ones for the z and y updates (Table 1 "w/ separate fH, fL"). */
+  networks: Networks;
   /** RMSNorm epsilon, `rms_norm_eps`. */
   rmsEps: number;
   /** RoPE base, `rope_theta`. */
@@ -60,6 +105,11 @@ export const defaultModelConfig: ModelConfig = {
   latentSteps: 6,
   recursions: 3,
   supervisionSteps: 16,
+  arch: "trm",
+  halting: "bce",
+  gradient: "lastRecursion",
+  latentMode: "pair",
+  networks: "shared",
   rmsEps: 1e-5,
   ropeTheta: 10000,
 };
@@ -119,5 +169,21 @@ export function modelProblems(cfg: ModelConfig): string[] {
   ) {
     out.push(`rope needs an even head size, got hiddenSize/heads = ${cfg.hiddenSize / cfg.heads}`);
   }
+  if (cfg.arch === "hrm") {
+    if (cfg.networks !== "separate") out.push(`arch "hrm" has two modules: set networks "separate"`);
+    if (cfg.gradient !== "oneStep") out.push(`arch "hrm" trains with the 1-step gradient: set gradient "oneStep"`);
+    if (cfg.latentMode !== "pair") out.push(`arch "hrm" carries z_H and z_L: set latentMode "pair"`);
+  }
+  if (cfg.halting === "qAct" && cfg.supervisionSteps < 2) {
+    out.push(`halting "qAct" needs supervisionSteps > 1, got ${cfg.supervisionSteps}`);
+  }
+  if (cfg.latentMode === "single" && cfg.networks === "separate") {
+    out.push(`latentMode "single" has no answer update, so networks must be "shared"`);
+  }
   return out;
+}
+
+/** Effective depth of one supervision step as the paper counts it: T (n + 1) layers. */
+export function effectiveDepth(cfg: ModelConfig): number {
+  return cfg.recursions * (cfg.latentSteps + 1) * cfg.layers;
 }

@@ -9,7 +9,12 @@
  * @module
  */
 import { type DataConfig, defaultDataConfig } from "../data/config.ts";
-import { defaultModelConfig, type ModelConfig, modelProblems } from "../model/config.ts";
+import {
+  defaultModelConfig,
+  MODEL_CHOICES,
+  type ModelConfig,
+  modelProblems,
+} from "../model/config.ts";
 import { sudokuVocabSize } from "../data/sudoku.ts";
 import { type BackendName, BACKENDS, defaultBackend } from "../train/backend.ts";
 import { defaultTrainConfig, type TrainConfig } from "../train/config.ts";
@@ -57,8 +62,7 @@ export const ALIASES: Record<string, string> = {
 
 /** Allowed values of the string (and small-integer) choices. */
 const CHOICES: Record<string, readonly (string | number)[]> = {
-  mixer: ["mlp", "attention"],
-  posEncoding: ["rope", "none"],
+  ...MODEL_CHOICES,
   optimizer: ["adamAtan2", "adamw"],
   loss: ["stablemax", "softmax"],
   task: ["sudoku"],
