@@ -170,9 +170,15 @@ export function modelProblems(cfg: ModelConfig): string[] {
     out.push(`rope needs an even head size, got hiddenSize/heads = ${cfg.hiddenSize / cfg.heads}`);
   }
   if (cfg.arch === "hrm") {
-    if (cfg.networks !== "separate") out.push(`arch "hrm" has two modules: set networks "separate"`);
-    if (cfg.gradient !== "oneStep") out.push(`arch "hrm" trains with the 1-step gradient: set gradient "oneStep"`);
-    if (cfg.latentMode !== "pair") out.push(`arch "hrm" carries z_H and z_L: set latentMode "pair"`);
+    if (cfg.networks !== "separate") {
+      out.push(`arch "hrm" has two modules: set networks "separate"`);
+    }
+    if (cfg.gradient !== "oneStep") {
+      out.push(`arch "hrm" trains with the 1-step gradient: set gradient "oneStep"`);
+    }
+    if (cfg.latentMode !== "pair") {
+      out.push(`arch "hrm" carries z_H and z_L: set latentMode "pair"`);
+    }
   }
   if (cfg.halting === "qAct" && cfg.supervisionSteps < 2) {
     out.push(`halting "qAct" needs supervisionSteps > 1, got ${cfg.supervisionSteps}`);

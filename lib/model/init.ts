@@ -52,8 +52,10 @@ export function weightSpecs(cfg: ModelConfig): WeightSpec[] {
       init: { kind: "truncNormal", std: 1 / Math.sqrt(d) },
     },
   ];
-  for (let i = 0; i < cfg.layers; i++) {
-    const p = `layers.${i}`;
+  // The shared net (f_L); with separate networks, or in HRM, a second one for y (f_H).
+  const nets = cfg.networks === "separate" ? ["layers", "H_level.layers"] : ["layers"];
+  for (let i = 0; i < cfg.layers * nets.length; i++) {
+    const p = `${nets[Math.floor(i / cfg.layers)]}.${i % cfg.layers}`;
     if (cfg.mixer === "mlp") {
       // Token mixing: a SwiGLU whose width is the sequence length, shared over channels.
       const it = swigluWidth(l, cfg.expansion);
@@ -78,7 +80,13 @@ export function weightSpecs(cfg: ModelConfig): WeightSpec[] {
     },
     // Fixed random initial answer and latent (H_init, L_init): buffers, never trained.
     { name: "y_init", shape: [d], group: "buffer", init: { kind: "truncNormal", std: 1 } },
-    { name: "z_init", shape: [d], group: "buffer", init: { kind: "truncNormal", std: 1 } },
+    // Multi-scale z keeps n latents side by side, each with its own init.
+    {
+      name: "z_init",
+      shape: [cfg.latentMode === "multiScale" ? cfg.latentSteps * d : d],
+      group: "buffer",
+      init: { kind: "truncNormal", std: 1 },
+    },
   );
   return specs;
 }

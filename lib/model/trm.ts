@@ -58,13 +58,21 @@ export class TRM {
     }
   }
 
-  /** y and z at the start of an example: the fixed vectors y_init, z_init at every position. */
+  /**
+   * y and z at the start of an example: the fixed vectors y_init, z_init at
+   * every position. With `latentMode: "multiScale"` z holds the n latents
+   * side by side, [B, L, n·D], each with its own init; with `single` there is
+   * no y and y is z.
+   */
   initialState(w: Weights, batch: number): State {
-    const shape: [number, number, number] = [batch, totalLength(this.cfg), this.cfg.hiddenSize];
-    return tf.tidy(() => ({
-      y: tf.broadcastTo(w.y_init!, shape) as tf.Tensor3D,
-      z: tf.broadcastTo(w.z_init!, shape) as tf.Tensor3D,
-    }));
+    const l = totalLength(this.cfg);
+    const d = this.cfg.hiddenSize;
+    const zWidth = this.cfg.latentMode === "multiScale" ? this.cfg.latentSteps * d : d;
+    return tf.tidy(() => {
+      const z = tf.broadcastTo(w.z_init!, [batch, l, zWidth]) as tf.Tensor3D;
+      if (this.cfg.latentMode === "single") return { y: z, z: tf.clone(z) };
+      return { y: tf.broadcastTo(w.y_init!, [batch, l, d]) as tf.Tensor3D, z };
+    });
   }
 
   /** x: token embeddings behind P prefix slots (slot 0 = puzzle embedding, the rest zero), times sqrt(D). */
@@ -81,41 +89,101 @@ export class TRM {
     return tf.mul(x, Math.sqrt(d)) as tf.Tensor3D;
   }
 
-  /** The tiny network: `layers` post-norm blocks applied to h + injection. */
-  net(w: Weights, h: tf.Tensor3D, injection: tf.Tensor3D): tf.Tensor3D {
-    let out = tf.add(h, injection) as tf.Tensor3D;
+  /**
+   * The tiny network: `layers` post-norm blocks applied to h + injection.
+   * `level` picks the weights: "L" is the one shared net (f_L in HRM terms),
+   * "H" the answer net when `networks` is "separate" (f_H), else the same.
+   */
+  net(
+    w: Weights,
+    h: tf.Tensor3D,
+    injection: tf.Tensor3D | null,
+    level: "L" | "H" = "L",
+  ): tf.Tensor3D {
+    const prefix = level === "H" && this.cfg.networks === "separate" ? "H_level.layers" : "layers";
+    let out = injection ? tf.add(h, injection) as tf.Tensor3D : h;
     // Each block is tidied: what backprop needs is kept by the tape, the rest
     // (and everything, off the tape) is freed at once rather than at the end
     // of the step, which cuts peak memory several-fold.
     for (let i = 0; i < this.cfg.layers; i++) {
       const input = out;
-      out = tf.tidy(() => this.block(w, `layers.${i}`, input));
+      out = tf.tidy(() => this.block(w, `${prefix}.${i}`, input));
     }
     return out;
   }
 
-  /** z = net(z + y + x). */
-  latentStep(w: Weights, x: tf.Tensor3D, y: tf.Tensor3D, z: tf.Tensor3D): tf.Tensor3D {
-    return this.net(w, z, tf.add(y, x) as tf.Tensor3D);
+  /** Latent step i of a recursion: z = net(z + y + x) (the other latent modes: see LatentMode). */
+  latentStep(w: Weights, x: tf.Tensor3D, s: State, i: number): State {
+    switch (this.cfg.latentMode) {
+      case "pair":
+        return { y: s.y, z: this.net(w, s.z, tf.add(s.y, x) as tf.Tensor3D) };
+      case "single": {
+        // trm_singlez.py: z = net(z + x); there is no y to inject.
+        const z = this.net(w, s.z, x);
+        return { y: z, z };
+      }
+      case "multiScale": {
+        // trm_hier6.py: the sum of the n latents is fed as z; the result replaces latent i.
+        const zi = this.net(w, this.#sumLatents(s.z), tf.add(s.y, x) as tf.Tensor3D);
+        const parts = tf.split(s.z, this.cfg.latentSteps, 2);
+        parts[i] = zi;
+        return { y: s.y, z: parts.length > 1 ? tf.concat(parts, 2) as tf.Tensor3D : zi };
+      }
+    }
   }
 
   /** y = net(y + z); the question is not an input, so y can only be read off z. */
-  answerStep(w: Weights, y: tf.Tensor3D, z: tf.Tensor3D): tf.Tensor3D {
-    return this.net(w, y, z);
+  answerStep(w: Weights, s: State): State {
+    switch (this.cfg.latentMode) {
+      case "pair":
+        return { y: this.net(w, s.y, s.z, "H"), z: s.z };
+      case "single": {
+        // trm_singlez.py closes each cycle with z = net(z), and reads the answer off z.
+        const z = this.net(w, s.z, null);
+        return { y: z, z };
+      }
+      case "multiScale":
+        return { y: this.net(w, s.y, this.#sumLatents(s.z), "H"), z: s.z };
+    }
   }
 
-  /** One recursion: n latent steps, then one answer step. */
-  recursion(w: Weights, x: tf.Tensor3D, s: State): State {
-    let z = s.z;
-    for (let i = 0; i < this.cfg.latentSteps; i++) z = this.latentStep(w, x, s.y, z);
-    return { y: this.answerStep(w, s.y, z), z };
+  /** [B, L, n·D] -> [B, L, D]: the n latents of multi-scale z summed. */
+  #sumLatents(z: tf.Tensor3D): tf.Tensor3D {
+    const parts = tf.split(z, this.cfg.latentSteps, 2);
+    return parts.length > 1 ? tf.addN(parts) as tf.Tensor3D : parts[0] as tf.Tensor3D;
   }
 
-  /** One supervision step: T-1 recursions without gradient, one with, then the heads. */
+  /**
+   * One recursion: n latent steps, then one answer step. Latent steps before
+   * `differentiateFrom` run off the tape: with n-1 this is HRM's 1-step
+   * gradient (only the last latent and the answer update are differentiated).
+   */
+  recursion(w: Weights, x: tf.Tensor3D, s: State, differentiateFrom = 0): State {
+    let state = s;
+    const first = Math.min(differentiateFrom, this.cfg.latentSteps);
+    if (first > 0) {
+      state = noGrad(() =>
+        tf.tidy(() => {
+          let t = s;
+          for (let i = 0; i < first; i++) t = this.latentStep(w, x, t, i);
+          return t as unknown as tf.TensorContainer;
+        })
+      ) as unknown as State;
+    }
+    for (let i = first; i < this.cfg.latentSteps; i++) state = this.latentStep(w, x, state, i);
+    return this.answerStep(w, state);
+  }
+
+  /**
+   * One supervision step: T-1 recursions without gradient, one with (all of
+   * it, or with `gradient: "oneStep"` only its last latent and answer update),
+   * then the heads.
+   */
   supervisionStep(w: Weights, q: Question, s: State): StepOutput {
     const x = this.embedQuestion(w, q);
     const improved = this.recursionsWithoutGradient(w, x, s, this.cfg.recursions - 1);
-    const { y, z } = this.recursion(w, x, improved);
+    const from = this.cfg.gradient === "oneStep" ? this.cfg.latentSteps - 1 : 0;
+    const { y, z } = this.recursion(w, x, improved, from);
     if (improved !== s) tf.dispose([improved.y, improved.z]);
     const { logits, qHalt, qContinue } = this.heads(w, y);
     return { logits, qHalt, qContinue, state: { y: detach(y), z: detach(z) } };

@@ -5,7 +5,8 @@
  * @module
  */
 import type { Weights } from "../model/init.ts";
-import { TRM } from "../model/trm.ts";
+import { createModel } from "../model/hrm.ts";
+import type { TRM } from "../model/trm.ts";
 import { loadTensorFile } from "../train/checkpoint.ts";
 import { checkpointConfig, evalWeightsFromFile } from "../train/state.ts";
 import type { Config } from "./config.ts";
@@ -33,7 +34,7 @@ export async function loadModel(pathOrFolder: string): Promise<LoadedModel> {
   const cfg = checkpointConfig(file, path);
   return {
     cfg,
-    model: new TRM(cfg.model),
+    model: createModel(cfg.model),
     weights: evalWeightsFromFile(file, cfg.model, path),
     step: Number(file.metadata.step),
     path,

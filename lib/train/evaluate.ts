@@ -9,6 +9,7 @@ import type { Encoded } from "../data/batches.ts";
 import { rowCorrectness } from "../model/losses.ts";
 import type { Weights } from "../model/init.ts";
 import type { TRM } from "../model/trm.ts";
+import { haltsNow } from "../model/halting.ts";
 
 /** Held-out metrics. */
 export interface EvalMetrics {
@@ -18,7 +19,7 @@ export interface EvalMetrics {
   tokenAcc: number;
   /** Fraction of puzzles entirely right after N_sup steps (the paper's metric). */
   exactAcc: number;
-  /** Mean supervision steps the halting head would have used (first step with q_halt > 0, else N_sup). */
+  /** Mean supervision steps the halting head would have used (first step it says stop, else N_sup). */
   stepsUsed: number;
   /** Exact accuracy after each supervision step 1..N_sup. */
   exactByStep: number[];
@@ -73,7 +74,9 @@ function evalBatch(
   const nSup = model.cfg.supervisionSteps;
   const inputs = tf.tensor2d(data.inputs.subarray(start * s, (start + b) * s), [b, s], "int32");
   const labels = tf.tensor2d(data.labels.subarray(start * s, (start + b) * s), [b, s], "int32");
-  const q = { inputs, puzzleIds: tf.zeros([b], "int32") as tf.Tensor1D };
+  const ids = data.puzzleIds?.subarray(start, start + b);
+  const puzzleIds = ids ? tf.tensor1d(ids, "int32") : tf.zeros([b], "int32") as tf.Tensor1D;
+  const q = { inputs, puzzleIds };
   // Carried per row: the state, the step at which q_halt first went positive and
   // whether the answer was exact then. Each step is tidied, so memory stays flat in N_sup.
   let c: Record<string, tf.Tensor> = {
@@ -91,14 +94,15 @@ function evalBatch(
         z: prev.z as tf.Tensor3D,
       });
       const r = rowCorrectness(out.logits, labels);
-      const haltsNow = tf.logicalAnd(tf.logicalNot(prev.decided!), tf.greater(out.qHalt, 0));
+      const says = haltsNow(model.cfg.halting, out.qHalt, out.qContinue);
+      const first = tf.logicalAnd(tf.logicalNot(prev.decided!), says);
       perStep.push(tf.keep(tf.sum(r.exact)));
       return {
         y: out.state.y,
         z: out.state.z,
-        haltStep: tf.where(haltsNow, tf.fill([b], k), prev.haltStep!),
-        atHalt: tf.where(haltsNow, r.exact, prev.atHalt!),
-        decided: tf.logicalOr(prev.decided!, haltsNow),
+        haltStep: tf.where(first, tf.fill([b], k), prev.haltStep!),
+        atHalt: tf.where(first, r.exact, prev.atHalt!),
+        decided: tf.logicalOr(prev.decided!, first),
         exact: r.exact,
         correct: tf.sum(r.correct),
         valid: tf.sum(r.valid),
@@ -118,6 +122,6 @@ function evalBatch(
       tf.stack(perStep),
     ]) as tf.Tensor1D
   );
-  tf.dispose([...Object.values(c), ...perStep, inputs, labels, q.puzzleIds]);
+  tf.dispose([...Object.values(c), ...perStep, inputs, labels, puzzleIds]);
   return out;
 }

@@ -15,7 +15,8 @@ import { encodePuzzles, Sampler } from "../data/batches.ts";
 import { generateSudokuSet } from "../data/sudoku.ts";
 import type { Config } from "../run/config.ts";
 import { initWeights } from "../model/init.ts";
-import { TRM } from "../model/trm.ts";
+import { createModel } from "../model/hrm.ts";
+import type { TRM } from "../model/trm.ts";
 import { Prng } from "../util/prng.ts";
 import { evaluate } from "./evaluate.ts";
 import { Trainer } from "./trainer.ts";
@@ -96,7 +97,7 @@ export async function measureEvalBytes(cfg: Config, rows: number): Promise<numbe
     blanks: cfg.data.blanks,
     prng: new Prng(2),
   });
-  const model = new TRM(cfg.model);
+  const model = createModel(cfg.model);
   const w = initWeights(cfg.model, new Prng(0));
   try {
     const info = await tf.profile(async () => {

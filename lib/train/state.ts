@@ -120,6 +120,10 @@ export function restoreTrainer(tr: Trainer, file: TensorFile, source: string): v
       halted: c("halted", "bool"),
       inputs: c("inputs"),
       labels: c("labels"),
+      // Checkpoints from before puzzle identifiers were carried: every row used id 0.
+      puzzleIds: file.tensors[`carry.${i}/puzzleIds`]
+        ? c("puzzleIds")
+        : tf.zeros([file.tensors[`carry.${i}/steps`]!.shape[0]!], "int32"),
     } as Carry);
   }
   tr.step = Number(file.metadata.step);

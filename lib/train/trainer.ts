@@ -14,10 +14,12 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Encoded, Sampler } from "../data/batches.ts";
+import { haltsNow } from "../model/halting.ts";
 import { answerLoss, bceWithLogits, rowCorrectness } from "../model/losses.ts";
 import { initWeights, namesIn, type Weights } from "../model/init.ts";
 import { noGrad } from "../model/nograd.ts";
-import { TRM } from "../model/trm.ts";
+import { createModel } from "../model/hrm.ts";
+import type { Question, State, TRM } from "../model/trm.ts";
 import type { Config } from "../run/config.ts";
 import { Prng } from "../util/prng.ts";
 import { Ema } from "./ema.ts";
@@ -34,6 +36,8 @@ export interface Carry {
   halted: tf.Tensor1D;
   inputs: tf.Tensor2D;
   labels: tf.Tensor2D;
+  /** Puzzle identifier of each row's example, int32 [B]. */
+  puzzleIds: tf.Tensor1D;
 }
 
 /** Names of the values in a training-metrics vector, in order. */
@@ -69,6 +73,14 @@ export function trainMetrics(mean: ArrayLike<number>): TrainMetrics {
   };
 }
 
+/** 1 for the puzzle-embedding rows some row of the batch uses, else 0, float [numIds]. */
+function usedRows(ids: tf.Tensor1D, numIds: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    const hit = tf.equal(tf.reshape(ids, [-1, 1]), tf.range(0, numIds, 1, "int32")); // [B, numIds]
+    return tf.max(tf.cast(hit, "float32"), 0) as tf.Tensor1D;
+  });
+}
+
 /** Weights, optimiser, EMA, carry and step counter of one run. */
 export class Trainer {
   readonly cfg: Config;
@@ -86,7 +98,7 @@ export class Trainer {
 
   constructor(cfg: Config, sampler: Sampler) {
     this.cfg = cfg;
-    this.model = new TRM(cfg.model);
+    this.model = createModel(cfg.model);
     const init = initWeights(cfg.model, new Prng(cfg.run.seed));
     this.weights = Object.fromEntries(
       Object.entries(init).map((
@@ -125,6 +137,7 @@ export class Trainer {
       halted: tf.ones([b], "bool"),
       inputs: tf.zeros([b, s], "int32"),
       labels: tf.zeros([b, s], "int32"),
+      puzzleIds: tf.zeros([b], "int32"),
     };
   }
 
@@ -141,9 +154,16 @@ export class Trainer {
     const micro = this.cfg.train.batchSize / k;
     let grads: Record<string, tf.Tensor> = {};
     const metrics: tf.Tensor1D[] = [];
+    let used: tf.Tensor1D | undefined;
     for (let i = 0; i < k; i++) {
       const r = this.#microStep(i, micro);
       metrics.push(r.metrics);
+      const rows = usedRows(r.puzzleIds, this.cfg.model.numPuzzleIds);
+      if (used) {
+        const both = tf.maximum(used, rows) as tf.Tensor1D;
+        tf.dispose([used, rows]);
+        used = both;
+      } else used = rows as tf.Tensor1D;
       if (i === 0) grads = r.grads;
       else {
         for (const [n, g] of Object.entries(r.grads)) {
@@ -163,8 +183,8 @@ export class Trainer {
         }),
       );
     }
-    this.#optimize(grads);
-    tf.dispose(Object.values(grads));
+    this.#optimize(grads, used);
+    tf.dispose([...Object.values(grads), used!]);
     if (k === 1) return metrics[0]!;
     const mean = tf.tidy(() => tf.mean(tf.stack(metrics), 0) as tf.Tensor1D);
     tf.dispose(metrics);
@@ -183,26 +203,26 @@ export class Trainer {
   }
 
   /** AdamATan2/AdamW on the dense weights, sign-SGD on the used puzzle rows, then EMA. */
-  #optimize(grads: Record<string, tf.Tensor>): void {
+  #optimize(grads: Record<string, tf.Tensor>, used?: tf.Tensor1D): void {
     this.step += 1;
     const t = this.cfg.train;
     const lr = this.learningRate();
     this.adam.apply(this.weights, Object.fromEntries(this.dense.map((n) => [n, grads[n]!])), lr);
-    if (grads.puzzle_emb) {
-      // Sudoku's puzzles all use row 0 (validated in the config).
-      const used = new Float32Array(this.cfg.model.numPuzzleIds);
-      used[0] = 1;
-      const rows = tf.tensor1d(used);
+    if (grads.puzzle_emb && used) {
+      // Sparse update as the reference: only rows of puzzles in this batch move (and decay).
       const puzzleLr = this.learningRate(this.step, t.puzzleLr);
-      signSgdRows(this.weights.puzzle_emb!, grads.puzzle_emb, rows, puzzleLr, t.puzzleWeightDecay);
-      rows.dispose();
+      signSgdRows(this.weights.puzzle_emb!, grads.puzzle_emb, used, puzzleLr, t.puzzleWeightDecay);
     }
     this.ema?.update(this.#pick(this.dense));
   }
 
   /** One supervision step of micro-batch `i` (b rows): reset halted rows, loss and gradients, halting. */
-  #microStep(i: number, b: number): { grads: Record<string, tf.Tensor>; metrics: tf.Tensor1D } {
+  #microStep(
+    i: number,
+    b: number,
+  ): { grads: Record<string, tf.Tensor>; metrics: tf.Tensor1D; puzzleIds: tf.Tensor1D } {
     const { haltLossWeight, loss: lossKind } = this.cfg.train;
+    const halting = this.cfg.model.halting;
     const nSup = this.cfg.model.supervisionSteps;
     const s = this.cfg.model.seqLen;
     const batch = this.sampler.next(b);
@@ -224,6 +244,11 @@ export class Trainer {
         steps: tf.where(old.halted, tf.zerosLike(old.steps), old.steps) as tf.Tensor1D,
         inputs: tf.where(h2, tf.tensor2d(batch.inputs, [b, s], "int32"), old.inputs) as tf.Tensor2D,
         labels: tf.where(h2, tf.tensor2d(batch.labels, [b, s], "int32"), old.labels) as tf.Tensor2D,
+        puzzleIds: tf.where(
+          old.halted,
+          batch.puzzleIds ? tf.tensor1d(batch.puzzleIds, "int32") : tf.zerosLike(old.puzzleIds),
+          old.puzzleIds,
+        ) as tf.Tensor1D,
       };
     });
     tf.dispose(Object.values(old));
@@ -233,10 +258,11 @@ export class Trainer {
       y: tf.Tensor3D;
       z: tf.Tensor3D;
       qHalt: tf.Tensor1D;
+      qContinue: tf.Tensor1D;
       exact: tf.Tensor1D;
       stats: tf.Tensor2D;
     };
-    const puzzleIds = tf.zeros([b], "int32") as tf.Tensor1D;
+    const puzzleIds = c.puzzleIds;
     // Without prefix slots the puzzle embedding is unused and gets no gradient.
     const names = this.cfg.model.puzzlePrefix > 0 ? [...this.dense, "puzzle_emb"] : this.dense;
     const trainable = names.map((n) => this.weights[n]!);
@@ -248,11 +274,17 @@ export class Trainer {
       const lm = tf.sum(answerLoss(out.logits, c.labels, lossKind));
       // Targets of the halting head and accuracy metrics: computed without gradient.
       const r = noGrad(() => rowCorrectness(out.logits, c.labels));
-      const halt = tf.sum(bceWithLogits(out.qHalt, r.exact));
+      let halt: tf.Tensor = tf.scalar(0);
+      if (halting !== "none") halt = tf.sum(bceWithLogits(out.qHalt, r.exact));
+      if (halting === "qAct") {
+        const target = this.#continueTarget({ inputs: c.inputs, puzzleIds }, out.state, c.steps);
+        halt = tf.add(halt, tf.sum(bceWithLogits(out.qContinue, target)));
+      }
       kept = {
         y: tf.keep(out.state.y),
         z: tf.keep(out.state.z),
         qHalt: tf.keep(out.qHalt),
+        qContinue: tf.keep(out.qContinue),
         exact: tf.keep(r.exact),
         stats: tf.keep(noGrad(() =>
           tf.stack([
@@ -266,16 +298,22 @@ export class Trainer {
       // Reference: per-row means summed over rows, then / global batch size.
       return tf.div(tf.add(lm, tf.mul(halt, haltLossWeight)), b) as tf.Scalar;
     }, trainable);
-    const grads = Object.fromEntries(trainable.map((v, n) => [names[n]!, byVariable[v.name]!]));
+    // A weight the loss does not reach (the q head under `halting: "none"`) gets
+    // a zero gradient, so it still takes weight decay as in the reference.
+    const grads = Object.fromEntries(
+      trainable.map((v, n) => [names[n]!, byVariable[v.name] ?? tf.zerosLike(v)]),
+    );
 
-    // 3. Halting, decided without gradient: at N_sup, or when q_halt > 0 once
-    //    the row's exploration minimum is reached.
+    // 3. Halting, decided without gradient: at N_sup, or when the head says
+    //    so (TRM: q_halt > 0; ACT: q_halt > q_continue) once the row's
+    //    exploration minimum is reached. With `halting: "none"` only at N_sup.
     const result = tf.tidy(() => {
       const steps = tf.add(c.steps, 1) as tf.Tensor1D;
       let halted = tf.greaterEqual(steps, nSup);
-      if (nSup > 1) {
+      if (nSup > 1 && halting !== "none") {
         const mayHalt = tf.greaterEqual(steps, tf.tensor1d(minHalt, "int32"));
-        halted = tf.logicalOr(halted, tf.logicalAnd(tf.greater(kept.qHalt, 0), mayHalt));
+        const says = haltsNow(halting, kept.qHalt, kept.qContinue);
+        halted = tf.logicalOr(halted, tf.logicalAnd(says, mayHalt));
       }
       // As the reference logs them: losses over all rows, the rest over the rows that halted.
       const hf = tf.cast(halted, "float32");
@@ -299,9 +337,28 @@ export class Trainer {
       halted: result.halted,
       inputs: c.inputs,
       labels: c.labels,
+      puzzleIds,
     };
-    tf.dispose([loss, kept.qHalt, kept.exact, kept.stats, c.y, c.z, c.steps, puzzleIds]);
-    return { grads, metrics: result.metrics };
+    tf.dispose([loss, kept.qHalt, kept.qContinue, kept.exact, kept.stats, c.y, c.z, c.steps]);
+    return { grads, metrics: result.metrics, puzzleIds };
+  }
+
+  /**
+   * HRM's Q-learning target for q_continue: the value of going on, read from
+   * an extra forward pass on the new state, without gradient (no replay
+   * buffer, no target network, as the reference): sigmoid(q_halt') at the
+   * last step, else sigmoid(max(q_halt', q_continue')).
+   */
+  #continueTarget(q: Question, next: State, steps: tf.Tensor1D): tf.Tensor1D {
+    const nSup = this.cfg.model.supervisionSteps;
+    return noGrad(() =>
+      tf.tidy(() => {
+        const ahead = this.model.supervisionStep(this.weights, q, next);
+        const isLast = tf.greaterEqual(tf.add(steps, 1), nSup);
+        const best = tf.where(isLast, ahead.qHalt, tf.maximum(ahead.qHalt, ahead.qContinue));
+        return tf.sigmoid(best) as tf.Tensor1D;
+      })
+    );
   }
 
   /** Evaluates the evaluation weights on held-out data. */

@@ -156,3 +156,53 @@ Deno.test("Trainer with accumulate = 2 matches one full batch when the two halve
   one.dispose();
   two.dispose();
 });
+
+Deno.test("halting variants: bce halts on q_halt > 0, qAct on q_halt > q_continue, none only at N_sup", async () => {
+  const halted = async (halting: string, bias: [number, number]) => {
+    const tr = make(
+      resolveConfig("smoke", {
+        supervisionSteps: 4,
+        haltExploration: 0,
+        batchSize: 8,
+        trainPuzzles: 40,
+        halting,
+      }),
+    );
+    tr.weights["q_head.bias"]!.assign(tf.tensor1d(bias));
+    const m = trainMetrics(await tr.trainStep().data());
+    const h = await read(tr.carries[0]!.halted);
+    tr.dispose();
+    return {
+      halted: h.every((v) => v === 1) ? "all" : h.every((v) => v === 0) ? "none" : "some",
+      m,
+    };
+  };
+  assertEquals((await halted("bce", [5, 6])).halted, "all");
+  assertEquals((await halted("qAct", [5, 6])).halted, "none");
+  assertEquals((await halted("qAct", [5, -5])).halted, "all");
+  const none = await halted("none", [5, -5]);
+  assertEquals(none.halted, "none");
+  assertEquals(none.m.haltLoss, 0, "no halting loss");
+});
+
+Deno.test("halting qAct trains q_continue (extra forward pass); bce leaves it to weight decay", async () => {
+  const after = async (halting: string) => {
+    const c = resolveConfig("smoke", {
+      supervisionSteps: 4,
+      batchSize: 8,
+      trainPuzzles: 40,
+      halting,
+    });
+    const tr = make(c);
+    for (let i = 0; i < 3; i++) tr.trainStep().dispose();
+    const b = await read(tr.weights["q_head.bias"]!);
+    const decayOnly = -5 *
+      [1, 2, 3].reduce((p, s) => p * (1 - tr.learningRate(s) * c.train.weightDecay), 1);
+    tr.dispose();
+    return { b, decayOnly };
+  };
+  const bce = await after("bce");
+  assert(Math.abs(bce.b[1]! - bce.decayOnly) < 1e-5, `bce: ${bce.b[1]} vs ${bce.decayOnly}`);
+  const act = await after("qAct");
+  assert(Math.abs(act.b[1]! - act.decayOnly) > 1e-4, `qAct moves q_continue: ${act.b[1]}`);
+});
