@@ -25,6 +25,8 @@ export interface Encoded {
   seqLen: number;
   inputs: Int32Array;
   labels: Int32Array;
+  /** Puzzle identifier of each example [N] (ARC); absent means every example uses id 0. */
+  puzzleIds?: Int32Array;
 }
 
 /** The puzzles of one task, with what the model needs to know about them. */

@@ -16,7 +16,6 @@ import { generateSudokuSet } from "../data/sudoku.ts";
 import type { Config } from "../run/config.ts";
 import { initWeights } from "../model/init.ts";
 import { createModel } from "../model/hrm.ts";
-import type { TRM } from "../model/trm.ts";
 import { Prng } from "../util/prng.ts";
 import { evaluate } from "./evaluate.ts";
 import { Trainer } from "./trainer.ts";
