@@ -6,10 +6,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { ModelConfig } from "../model/config.ts";
+import { defaultDataConfig } from "../data/config.ts";
+import { defaultModelConfig, type ModelConfig } from "../model/config.ts";
 import { type Weights, weightSpecs } from "../model/init.ts";
 import type { Config } from "../run/config.ts";
 import type { StoredTensor, TensorFile } from "./checkpoint.ts";
+import { defaultTrainConfig } from "./config.ts";
 import type { Carry, Trainer } from "./trainer.ts";
 
 /** Format tag written into every checkpoint. */
@@ -65,7 +67,15 @@ export function checkpointConfig(file: TensorFile, source: string): Config {
       `${source} is not a kit checkpoint (format "${file.metadata.format ?? "none"}")`,
     );
   }
-  return JSON.parse(file.metadata.config!) as Config;
+  const stored = JSON.parse(file.metadata.config!) as Config;
+  // Keys added to the kit after the checkpoint was written take their defaults
+  // (which reproduce the behaviour of the code that wrote it).
+  return {
+    ...stored,
+    model: { ...defaultModelConfig, ...stored.model },
+    data: { ...defaultDataConfig, ...stored.data },
+    train: { ...defaultTrainConfig, ...stored.train },
+  };
 }
 
 /** Checks that a file holds every weight of `cfg` with the right shape; lists every mismatch. */

@@ -1,0 +1,41 @@
+import { assert, assertEquals, assertThrows } from "../util/assert.ts";
+import { loadTaskData, Sampler } from "../data/batches.ts";
+import { resolveConfig } from "../run/config.ts";
+import { useBackend } from "./backend.ts";
+import { checkpointConfig, checkWeights, trainerToFile } from "./state.ts";
+import { Trainer } from "./trainer.ts";
+
+await useBackend("wasm");
+
+const cfg = resolveConfig("smoke", { trainPuzzles: 20, testPuzzles: 8 });
+const data = await loadTaskData(cfg.data, cfg.run.seed);
+const tr = new Trainer(cfg, new Sampler(data.train, { augment: false, seed: 0 }));
+const file = await trainerToFile(tr);
+tr.dispose();
+
+Deno.test("checkWeights() names every tensor of a checkpoint from another model shape", () => {
+  const wider = resolveConfig("smoke", { hiddenSize: 48 }).model;
+  const err = assertThrows(() => checkWeights(file, wider, "w/", "run/checkpoint.safetensors"));
+  assert(err.message.startsWith("run/checkpoint.safetensors does not fit this model"));
+  assert(
+    err.message.includes("embed_tokens: shape [6,32] in the file, [6,48] expected"),
+    err.message,
+  );
+  const deeper = resolveConfig("smoke", { layers: 3 }).model;
+  const e2 = assertThrows(() => checkWeights(file, deeper, "w/", "ckpt"));
+  assert(e2.message.includes("layers.2.mlp.down_proj: missing"), e2.message);
+  checkWeights(file, cfg.model, "w/", "ckpt"); // the matching config passes
+});
+
+Deno.test("checkpointConfig() gives keys newer than the checkpoint their defaults", () => {
+  const old = JSON.parse(JSON.stringify(cfg));
+  delete old.model.halting;
+  delete old.model.arch;
+  const c = checkpointConfig(
+    { ...file, metadata: { ...file.metadata, config: JSON.stringify(old) } },
+    "ckpt",
+  );
+  assertEquals(c.model.halting, "bce");
+  assertEquals(c.model.arch, "trm");
+  assertEquals(c.model.hiddenSize, 32);
+});
