@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { decodeSudoku, encodeSudoku, formatSudoku } from "@kit/data/sudoku.ts";
+import { decodeSudoku, encodeSudoku, formatSudoku, type SudokuPuzzle } from "@kit/data/sudoku.ts";
 import { loadTaskData } from "@kit/data/batches.ts";
 import { configFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { loadModel } from "@kit/run/load.ts";
@@ -46,7 +46,7 @@ export async function main(args: string[]): Promise<number> {
 
   // One held-out puzzle, decoded after every supervision step.
   const m = await loadModel(out);
-  const puzzle = data.test[0]!;
+  const puzzle = data.test[0] as SudokuPuzzle; // the demo trains on Sudoku
   const trace = await traceAnswer(m.model, m.weights, encodeSudoku(puzzle.question));
   console.log(`\nA held-out puzzle:\n${formatSudoku(puzzle.question, puzzle.size)}`);
   for (const k of [0, Math.floor(trace.predictions.length / 2) - 1, trace.predictions.length - 1]) {

@@ -1,23 +1,30 @@
 /**
- * Puzzle sets for training and evaluation, and the training sampler.
+ * Puzzle sets for training and evaluation, and the training sampler, for
+ * every task (Sudoku, Maze, ARC).
  *
  * The reference pre-builds 1000 augmented copies of each training puzzle;
- * the kit instead draws a fresh augmentation for every example it serves,
- * which gives the same distribution without storing the copies.
+ * for Sudoku and Maze the kit instead draws a fresh augmentation for every
+ * example it serves, which gives the same distribution without storing the
+ * copies. ARC's augmented versions are fixed, because each one has its own
+ * puzzle identifier (see `arc_dataset.ts`); its translations are drawn fresh.
  *
  * @module
  */
 import { Prng } from "../util/prng.ts";
-import type { DataConfig } from "./config.ts";
+import { loadArc } from "./arc.ts";
+import { type ArcGroup, arcGroups, arcTestExamples, drawArcPuzzle } from "./arc_dataset.ts";
+import { generateArcTasks } from "./arc_tasks.ts";
+import { type DataConfig, dataShape, mazeMinPath, type Task } from "./config.ts";
+import { augmentMaze, encodeMaze, generateMazeSet, mazeKey, type MazePuzzle } from "./maze.ts";
+import { loadMazeFile } from "./maze_io.ts";
 import {
   augmentSudoku,
   encodeSudoku,
   generateSudokuSet,
   puzzleKey,
   type SudokuPuzzle,
-  sudokuVocabSize,
 } from "./sudoku.ts";
-import { loadSudokuFileStrict } from "./sudoku_io.ts";
+import { DataFormatError, loadSudokuFileStrict } from "./sudoku_io.ts";
 
 /** Token inputs and labels of many examples, row-major [N, S]. */
 export interface Encoded {
@@ -29,24 +36,47 @@ export interface Encoded {
   puzzleIds?: Int32Array;
 }
 
+/** One unit of sampling: a Sudoku, a maze, or an ARC task's pairs in one split. */
+export type TaskPuzzle = SudokuPuzzle | MazePuzzle | ArcGroup;
+
 /** The puzzles of one task, with what the model needs to know about them. */
 export interface TaskData {
+  task: Task;
   vocabSize: number;
   seqLen: number;
-  train: SudokuPuzzle[];
-  test: SudokuPuzzle[];
+  train: TaskPuzzle[];
+  test: TaskPuzzle[];
+  /** Rows the puzzle-embedding table needs (1 for Sudoku and Maze: the shared "<blank>" id 0). */
+  numPuzzleIds: number;
   /** Where the puzzles came from, for run records. */
   source: string;
 }
+
+type Progress = (what: string, done: number, total: number) => void;
 
 /**
  * Builds the training and held-out puzzles: read from files when paths are
  * given, else generated from `seed` (held-out puzzles disjoint from training).
  */
-export async function loadTaskData(
+export function loadTaskData(
   cfg: DataConfig,
   seed: number,
-  onProgress?: (what: string, done: number, total: number) => void,
+  onProgress?: Progress,
+): Promise<TaskData> {
+  switch (cfg.task) {
+    case "sudoku":
+      return loadSudokuData(cfg, seed, onProgress);
+    case "maze":
+      return loadMazeData(cfg, seed, onProgress);
+    case "arc":
+      return loadArcData(cfg, seed);
+  }
+}
+
+async function loadSudokuData(
+  cfg: DataConfig,
+  seed: number,
+  onProgress?: Progress,
 ): Promise<TaskData> {
   const gen = (count: number, stream: number, exclude?: Set<string>) =>
     generateSudokuSet(count, {
@@ -64,17 +94,111 @@ export async function loadTaskData(
     ? sample(await loadSudokuFileStrict(cfg.testPath), cfg.testPuzzles, seed * 7919 + 4)
     : gen(cfg.testPuzzles, 2, new Set(train.map(puzzleKey)));
   const size = train[0]?.size ?? cfg.size;
+  checkSizes(train, test, size);
+  const source = cfg.trainPath
+    ? `files ${cfg.trainPath} / ${cfg.testPath || "(generated)"}`
+    : `generated ${size}x${size}, ${cfg.blanks} blanks, seed ${seed}`;
+  const shape = dataShape({ ...cfg, size });
+  return { task: "sudoku", ...shape, train, test, numPuzzleIds: 1, source };
+}
+
+async function loadMazeData(
+  cfg: DataConfig,
+  seed: number,
+  onProgress?: Progress,
+): Promise<TaskData> {
+  const minPath = mazeMinPath(cfg);
+  const gen = (count: number, stream: number, exclude?: Set<string>) =>
+    generateMazeSet(count, {
+      size: cfg.mazeSize,
+      minPath,
+      prng: new Prng(seed * 7919 + stream),
+      exclude,
+      onProgress: (d, t) => onProgress?.(stream === 1 ? "train mazes" : "test mazes", d, t),
+    });
+  const read = async (path: string, count: number, stream: number) => {
+    const { puzzles, rejected } = await loadMazeFile(path);
+    const first = rejected[0];
+    if (first) throw new DataFormatError(path, first.line, first.reason, rejected.length - 1);
+    return sample(puzzles, count, seed * 7919 + stream);
+  };
+  const train = cfg.trainPath
+    ? await read(cfg.trainPath, cfg.trainPuzzles, 3)
+    : gen(cfg.trainPuzzles, 1);
+  const test = cfg.testPath
+    ? await read(cfg.testPath, cfg.testPuzzles, 4)
+    : gen(cfg.testPuzzles, 2, new Set(train.map(mazeKey)));
+  checkSizes(train, test, cfg.mazeSize, " (set mazeSize to the files' size)");
+  const source = cfg.trainPath
+    ? `files ${cfg.trainPath} / ${cfg.testPath || "(generated)"}`
+    : `generated ${cfg.mazeSize}x${cfg.mazeSize} mazes, paths over ${minPath} moves, seed ${seed}`;
+  return { task: "maze", ...dataShape(cfg), train, test, numPuzzleIds: 1, source };
+}
+
+/**
+ * ARC tasks from `trainPath` (or generated), evaluation tasks from `testPath`
+ * (or, without it, `testPuzzles` tasks held out of the training tasks: their
+ * demonstrations stay in training, their test pairs are the test split).
+ */
+async function loadArcData(cfg: DataConfig, seed: number): Promise<TaskData> {
+  const read = async (path: string) => {
+    const { tasks, rejected } = await loadArc(path);
+    if (rejected.length) {
+      const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more bad tasks)` : "";
+      throw new Error(`${rejected[0]!.reason}${more}`);
+    }
+    return tasks;
+  };
+  const maxSize = Math.min(cfg.arcCanvas, 10);
+  let train = cfg.trainPath
+    ? sample(await read(cfg.trainPath), cfg.trainPuzzles, seed * 7919 + 3)
+    : generateArcTasks(cfg.trainPuzzles, {
+      prng: new Prng(seed * 7919 + 1),
+      maxSize,
+      prefix: "train",
+    });
+  let evalTasks = cfg.testPath
+    ? sample(await read(cfg.testPath), cfg.testPuzzles, seed * 7919 + 4)
+    : cfg.trainPath
+    ? []
+    : generateArcTasks(cfg.testPuzzles, {
+      prng: new Prng(seed * 7919 + 2),
+      maxSize,
+      prefix: "test",
+    });
+  if (cfg.trainPath && !cfg.testPath) {
+    const held = new Set(sample(train.map((_, i) => i), cfg.testPuzzles, seed * 7919 + 4));
+    evalTasks = train.filter((_, i) => held.has(i));
+    train = train.filter((_, i) => !held.has(i));
+  }
+  const { train: trainGroups, test, numPuzzleIds } = arcGroups(train, evalTasks, {
+    augmentations: cfg.arcAugmentations,
+    translate: cfg.augment && cfg.arcTranslate,
+    canvas: cfg.arcCanvas,
+    prng: new Prng(seed * 7919 + 5),
+  });
+  if (test.length === 0) throw new Error("no held-out ARC tasks (set testPath or testPuzzles)");
+  const source = `${cfg.trainPath || "generated tasks"} / ${cfg.testPath || "(held out)"}: ` +
+    `${train.length} + ${evalTasks.length} tasks, ${cfg.arcAugmentations} augmentations, seed ${seed}`;
+  return { task: "arc", ...dataShape(cfg), train: trainGroups, test, numPuzzleIds, source };
+}
+
+/** One grid size per set, the one the model was configured for. */
+function checkSizes(
+  train: { size: number }[],
+  test: { size: number }[],
+  size: number,
+  hint = "",
+): void {
   for (const [name, set] of [["training", train], ["held-out", test]] as const) {
     if (set.length === 0) throw new Error(`no ${name} puzzles`);
     const other = set.find((p) => p.size !== size);
     if (other) {
-      throw new Error(`${name} puzzles mix ${size}x${size} and ${other.size}x${other.size} grids`);
+      throw new Error(
+        `${name} puzzles mix ${size}x${size} and ${other.size}x${other.size} grids${hint}`,
+      );
     }
   }
-  const source = cfg.trainPath
-    ? `files ${cfg.trainPath} / ${cfg.testPath || "(generated)"}`
-    : `generated ${size}x${size}, ${cfg.blanks} blanks, seed ${seed}`;
-  return { vocabSize: sudokuVocabSize(size), seqLen: size * size, train, test, source };
 }
 
 /**
@@ -87,16 +211,36 @@ function sample<T>(rows: T[], count: number, seed: number): T[] {
   return keep.map((i) => rows[i]!);
 }
 
-/** Encodes puzzles as model inputs (question tokens) and labels (answer tokens). */
-export function encodePuzzles(puzzles: readonly SudokuPuzzle[]): Encoded {
-  const seqLen = puzzles[0] ? puzzles[0].size * puzzles[0].size : 0;
-  const inputs = new Int32Array(puzzles.length * seqLen);
-  const labels = new Int32Array(puzzles.length * seqLen);
-  puzzles.forEach((p, i) => {
-    inputs.set(encodeSudoku(p.question), i * seqLen);
-    labels.set(encodeSudoku(p.answer), i * seqLen);
-  });
-  return { count: puzzles.length, seqLen, inputs, labels };
+/**
+ * Encodes puzzles as model inputs (question tokens) and labels (answer
+ * tokens). ARC groups give every augmented version of every pair, untranslated,
+ * with its puzzle id: the reference's test split.
+ */
+export function encodePuzzles(puzzles: readonly TaskPuzzle[]): Encoded {
+  const first = puzzles[0];
+  if (first && "kind" in first && first.kind === "arc") {
+    const ex = arcTestExamples(puzzles as ArcGroup[]);
+    return {
+      ...concat(ex.inputs, ex.labels, first.canvas ** 2),
+      puzzleIds: Int32Array.from(ex.puzzleIds),
+    };
+  }
+  const grids = puzzles as (SudokuPuzzle | MazePuzzle)[];
+  const encode = (g: Uint8Array) => (first && "kind" in first ? encodeMaze(g) : encodeSudoku(g));
+  const seqLen = first ? first.size * first.size : 0;
+  return concat(grids.map((p) => encode(p.question)), grids.map((p) => encode(p.answer)), seqLen);
+}
+
+function concat(inputs: Int32Array[], labels: Int32Array[], seqLen: number): Encoded {
+  const out = {
+    count: inputs.length,
+    seqLen,
+    inputs: new Int32Array(inputs.length * seqLen),
+    labels: new Int32Array(inputs.length * seqLen),
+  };
+  inputs.forEach((x, i) => out.inputs.set(x, i * seqLen));
+  labels.forEach((x, i) => out.labels.set(x, i * seqLen));
+  return out;
 }
 
 /** Where a sampler is, for checkpoints. */
@@ -108,10 +252,12 @@ export interface SamplerState {
 
 /**
  * Serves training examples in epochs: each epoch visits every puzzle once in
- * an order fixed by (seed, epoch), each time under a fresh augmentation.
+ * an order fixed by (seed, epoch), each time under a fresh augmentation. An
+ * ARC group gives all the pairs of one random version; as in the reference,
+ * pairs that do not fit in the batch are dropped.
  */
 export class Sampler {
-  readonly puzzles: readonly SudokuPuzzle[];
+  readonly puzzles: readonly TaskPuzzle[];
   readonly augment: boolean;
   readonly seed: number;
   #epoch = 0;
@@ -119,7 +265,7 @@ export class Sampler {
   #order: number[];
   #prng: Prng;
 
-  constructor(puzzles: readonly SudokuPuzzle[], opts: { augment: boolean; seed: number }) {
+  constructor(puzzles: readonly TaskPuzzle[], opts: { augment: boolean; seed: number }) {
     this.puzzles = puzzles;
     this.augment = opts.augment;
     this.seed = opts.seed;
@@ -131,19 +277,41 @@ export class Sampler {
     return new Prng(this.seed * 1_000_003 + epoch).permutation(this.puzzles.length);
   }
 
+  #nextPuzzle(): TaskPuzzle {
+    if (this.#position >= this.#order.length) {
+      this.#epoch += 1;
+      this.#position = 0;
+      this.#order = this.#orderOf(this.#epoch);
+    }
+    return this.puzzles[this.#order[this.#position++]!]!;
+  }
+
   /** The next `count` examples. */
   next(count: number): Encoded {
-    const chosen: SudokuPuzzle[] = [];
+    const first = this.puzzles[0];
+    if (first && "kind" in first && first.kind === "arc") {
+      return this.#nextArc(count, first.canvas ** 2);
+    }
+    const chosen: (SudokuPuzzle | MazePuzzle)[] = [];
     while (chosen.length < count) {
-      if (this.#position >= this.#order.length) {
-        this.#epoch += 1;
-        this.#position = 0;
-        this.#order = this.#orderOf(this.#epoch);
-      }
-      const p = this.puzzles[this.#order[this.#position++]!]!;
-      chosen.push(this.augment ? augmentSudoku(p, this.#prng) : p);
+      const p = this.#nextPuzzle() as SudokuPuzzle | MazePuzzle;
+      if (!this.augment) chosen.push(p);
+      else chosen.push("kind" in p ? augmentMaze(p, this.#prng) : augmentSudoku(p, this.#prng));
     }
     return encodePuzzles(chosen);
+  }
+
+  #nextArc(count: number, seqLen: number): Encoded {
+    const inputs: Int32Array[] = [], labels: Int32Array[] = [], ids: number[] = [];
+    while (inputs.length < count) {
+      const ex = drawArcPuzzle(this.#nextPuzzle() as ArcGroup, this.#prng);
+      // The pairs come in random order, so the first ones are a random subset.
+      const take = Math.min(ex.inputs.length, count - inputs.length);
+      inputs.push(...ex.inputs.slice(0, take));
+      labels.push(...ex.labels.slice(0, take));
+      ids.push(...ex.puzzleIds.slice(0, take));
+    }
+    return { ...concat(inputs, labels, seqLen), puzzleIds: Int32Array.from(ids) };
   }
 
   /** Completed epochs plus the fraction of the current one. */
