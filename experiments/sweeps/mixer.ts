@@ -1,0 +1,19 @@
+/**
+ * Token mixing: the MLP over the sequence axis (TRM-MLP, Sudoku) against
+ * self-attention with rotary positions (TRM-Att). Paper Table 1, "w/
+ * self-attention": 74.7% vs 87.4% on Sudoku-Extreme.
+ */
+import type { Study } from "@kit/run/study.ts";
+
+export const study: Study = {
+  name: "mixer",
+  title: "Table 1: MLP mixer (TRM) vs w/ self-attention",
+  axes: [{
+    name: "mixer",
+    points: [
+      { label: "mlp", set: { mixer: "mlp", posEncoding: "none" } },
+      { label: "attention", set: { mixer: "attention", posEncoding: "rope" } },
+    ],
+  }],
+  seeds: [0, 1, 2],
+};

@@ -1,0 +1,165 @@
+/**
+ * A study, declared as data: base overrides, axes of labelled points (crossed),
+ * and seeds; and its expansion into runs, each named by its resolved config.
+ *
+ * A run's identity is its resolved config, seed included (run_id.ts), so its
+ * folder is `<results>/runs/<runId>/` and two studies that share a point share
+ * the run. Expansion resolves every point up front, so a typo in a study file
+ * fails before anything trains.
+ *
+ * @module
+ */
+import { type Config, findKey, resolveConfig } from "./config.ts";
+import { defaultRunFolder } from "./run_id.ts";
+
+/** Config overrides, keyed by leaf name or alias (as on the command line). */
+export type Overrides = Readonly<Record<string, string | number | boolean>>;
+
+/** One value of an axis: a label for tables and logs, and the keys it sets. */
+export interface Point {
+  label: string;
+  set: Overrides;
+}
+
+/** A named list of points; a study's axes are crossed. */
+export interface Axis {
+  name: string;
+  points: readonly Point[];
+}
+
+/** A declared study (experiments/sweeps/<name>.ts). */
+export interface Study {
+  /** Also the results folder name: results/<name>/. */
+  name: string;
+  /** What it reproduces, e.g. "Table 1: w/ self-attention". */
+  title: string;
+  /** Overrides shared by every point, independent of the preset. */
+  base?: Overrides;
+  axes: readonly Axis[];
+  /** Seeds each point is repeated with (`--seeds K` takes 0..K-1 instead). */
+  seeds: readonly number[];
+}
+
+/** An axis whose points set one key each: `values("mixer", ["mlp", "attention"])`. */
+export function values(key: string, list: readonly (string | number | boolean)[]): Axis {
+  return { name: key, points: list.map((v) => ({ label: String(v), set: { [key]: v } })) };
+}
+
+/** One run of a study, ready to train. */
+export interface PlannedRun {
+  /** 1-based position in the study. */
+  index: number;
+  /** Axis name -> point label. */
+  labels: Record<string, string>;
+  /** The point's overrides by leaf name (what the study varies here). */
+  set: Record<string, string | number | boolean>;
+  seed: number;
+  config: Config;
+  runId: string;
+  /** Run folder relative to the results root: `runs/<runId>`. */
+  runDir: string;
+}
+
+/** The leaf names a study varies, in order of first appearance. */
+export function variedKeys(study: Study): string[] {
+  const keys = study.axes.flatMap((a) => a.points.flatMap((p) => Object.keys(p.set)));
+  return [...new Set(keys.map((k) => findKey(k)[1]))];
+}
+
+function leafKeys(o: Overrides): Record<string, string | number | boolean> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [findKey(k)[1], v]));
+}
+
+/** Checks that axes are named once, labels are unique and no key is set by two axes. */
+function checkAxes(study: Study): void {
+  const owner = new Map<string, string>();
+  const names = new Set<string>();
+  for (const a of study.axes) {
+    if (names.has(a.name)) throw new Error(`axis "${a.name}" is declared twice`);
+    names.add(a.name);
+    if (!a.points.length) throw new Error(`axis "${a.name}" has no points`);
+    const labels = new Set<string>();
+    for (const p of a.points) {
+      if (labels.has(p.label)) throw new Error(`axis "${a.name}" has two points "${p.label}"`);
+      labels.add(p.label);
+      for (const k of Object.keys(leafKeys(p.set))) {
+        if (k === "seed") throw new Error(`axis "${a.name}" sets seed; use the study's seeds`);
+        const other = owner.get(k);
+        if (other !== undefined && other !== a.name) {
+          throw new Error(`key "${k}" is set by two axes, "${other}" and "${a.name}"`);
+        }
+        owner.set(k, a.name);
+      }
+    }
+  }
+}
+
+/**
+ * Expands a study into its runs: the cross product of its axes, times seeds.
+ * Overrides apply as preset <- study base <- `overrides` <- point. Throws,
+ * naming the study and the point, if any point does not resolve.
+ */
+export function expandStudy(
+  study: Study,
+  opts: { preset?: string; seeds?: readonly number[]; overrides?: Overrides } = {},
+): PlannedRun[] {
+  const where = `study "${study.name}"`;
+  try {
+    checkAxes(study);
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`);
+  }
+  const varied = new Set(variedKeys(study));
+  const extra = leafKeys(opts.overrides ?? {});
+  const clash = Object.keys(extra).filter((k) => varied.has(k) || k === "seed");
+  if (clash.length) {
+    throw new Error(`${where} varies ${clash.join(", ")}; do not set it on the command line`);
+  }
+  let combos: Point[][] = [[]];
+  for (const a of study.axes) combos = combos.flatMap((c) => a.points.map((p) => [...c, p]));
+  const seeds = opts.seeds ?? study.seeds;
+  const runs: PlannedRun[] = [];
+  const seen = new Map<string, string>();
+  for (const combo of combos) {
+    const set = Object.assign({}, ...combo.map((p) => leafKeys(p.set)));
+    const labels = Object.fromEntries(study.axes.map((a, i) => [a.name, combo[i]!.label]));
+    const name = Object.values(labels).join(" / ");
+    for (const seed of seeds) {
+      let config: Config;
+      try {
+        config = resolveConfig(opts.preset ?? "cpu", {
+          ...leafKeys(study.base ?? {}),
+          ...extra,
+          ...set,
+          seed,
+        });
+      } catch (e) {
+        throw new Error(`${where}, point ${name}, seed ${seed}: ${(e as Error).message}`);
+      }
+      const runId = defaultRunFolder(config).split("/").pop()!;
+      const dup = seen.get(runId);
+      if (dup !== undefined) {
+        throw new Error(`${where}: points ${dup} and ${name} resolve to the same config`);
+      }
+      seen.set(runId, name);
+      runs.push({
+        index: runs.length + 1,
+        labels,
+        set,
+        seed,
+        config,
+        runId,
+        runDir: `runs/${runId}`,
+      });
+    }
+  }
+  return runs;
+}
+
+/** The first K seeds, 0..K-1, for `--seeds K`. */
+export function firstSeeds(k: number): number[] {
+  if (!(Number.isInteger(k) && k > 0)) {
+    throw new Error(`--seeds needs a positive integer, got ${k}`);
+  }
+  return Array.from({ length: k }, (_, i) => i);
+}

@@ -1,0 +1,91 @@
+import { assert, assertEquals, assertThrows } from "../util/assert.ts";
+import { expandStudy, firstSeeds, type Study, values, variedKeys } from "./study.ts";
+
+const study: Study = {
+  name: "toy",
+  title: "a 2 x 2 grid",
+  base: { steps: 3 },
+  axes: [
+    values("mixer", ["mlp", "attention"]),
+    {
+      name: "depth",
+      points: [
+        { label: "shallow", set: { layers: 1, n: 3 } },
+        { label: "deep", set: { layers: 2, n: 1 } },
+      ],
+    },
+  ],
+  seeds: [0, 1],
+};
+
+Deno.test("expandStudy() crosses the axes, repeats each point per seed and names runs by config", () => {
+  const plan = expandStudy(study, { preset: "smoke" });
+  assertEquals(plan.length, 8);
+  assertEquals(plan.map((r) => r.index), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assertEquals(plan[0]!.labels, { mixer: "mlp", depth: "shallow" });
+  assertEquals(plan[0]!.set, { mixer: "mlp", layers: 1, latentSteps: 3 }, "aliases become leaves");
+  assertEquals(plan.map((r) => r.seed), [0, 1, 0, 1, 0, 1, 0, 1]);
+  const last = plan[7]!.config;
+  assertEquals([last.model.mixer, last.model.layers, last.model.latentSteps], ["attention", 2, 1]);
+  assertEquals([last.train.steps, last.data.size, last.run.seed], [3, 4, 1], "base, preset, seed");
+  assertEquals(new Set(plan.map((r) => r.runId)).size, 8);
+  assert(
+    plan.every((r) => /^sudoku4-[0-9a-f]{8}$/.test(r.runId) && r.runDir === `runs/${r.runId}`),
+  );
+  // Same point, same id: another study sharing a point shares the run.
+  const again = expandStudy(
+    { ...study, name: "other", axes: [values("mixer", ["mlp"])], base: {} },
+    {
+      preset: "smoke",
+      seeds: [0],
+      overrides: { steps: 3, layers: 1, latentSteps: 3 },
+    },
+  );
+  assertEquals(again[0]!.runId, plan[0]!.runId);
+  assertEquals(variedKeys(study), ["mixer", "layers", "latentSteps"]);
+  assertEquals(expandStudy(study, { preset: "smoke", seeds: firstSeeds(1) }).length, 4);
+});
+
+Deno.test("expandStudy() refuses clashing axes, overridden varied keys and invalid points, naming them", () => {
+  assertThrows(
+    () =>
+      expandStudy({
+        ...study,
+        axes: [values("layers", [1]), { ...values("n", [1]), name: "layers" }],
+      }),
+    'study "toy": axis "layers" is declared twice',
+  );
+  assertThrows(
+    () => expandStudy({ ...study, axes: [values("latentSteps", [1]), values("n", [2])] }),
+    'key "latentSteps" is set by two axes, "latentSteps" and "n"',
+  );
+  assertThrows(
+    () =>
+      expandStudy({
+        ...study,
+        axes: [values("layers", [1]), { name: "x", points: [{ label: "a", set: { layers: 2 } }] }],
+      }),
+    'key "layers" is set by two axes, "layers" and "x"',
+  );
+  assertThrows(
+    () => expandStudy(study, { preset: "smoke", overrides: { n: 2 } }),
+    'study "toy" varies latentSteps; do not set it on the command line',
+  );
+  assertThrows(
+    () => expandStudy({ ...study, axes: [values("layers", [1, 0])] }, { preset: "smoke" }),
+    'study "toy", point 0, seed 0: invalid config:\n  layers must be positive, got 0',
+  );
+  assertThrows(
+    () => expandStudy({ ...study, axes: [values("mixr", ["mlp"])] }, { preset: "smoke" }),
+    'did you mean "mixer"',
+  );
+  assertThrows(
+    () =>
+      expandStudy({
+        ...study,
+        axes: [{ name: "a", points: [{ label: "x", set: {} }, { label: "y", set: { steps: 3 } }] }],
+      }, { preset: "smoke" }),
+    'study "toy": points x and y resolve to the same config',
+  );
+  assertThrows(() => firstSeeds(0), "--seeds needs a positive integer, got 0");
+});
