@@ -15,7 +15,8 @@ export class Ema {
   constructor(params: Record<string, tf.Tensor>, rate: number) {
     this.rate = rate;
     for (const [name, p] of Object.entries(params)) {
-      this.shadow[name] = tf.variable(tf.clone(p), false);
+      // tidy frees the clone; the variable keeps its data.
+      this.shadow[name] = tf.tidy(() => tf.variable(tf.clone(p), false));
     }
   }
 

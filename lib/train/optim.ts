@@ -63,7 +63,7 @@ export class Adam {
   #slot(map: Map<string, tf.Variable>, name: string, p: tf.Tensor): tf.Variable {
     let s = map.get(name);
     if (!s) {
-      s = tf.variable(tf.zerosLike(p), false);
+      s = tf.tidy(() => tf.variable(tf.zerosLike(p), false)); // tidy frees the zeros
       map.set(name, s);
     }
     return s;
