@@ -114,10 +114,23 @@ export function importConfig(
     mixer: facts.mixer,
     expansion,
     numPuzzleIds: facts.numPuzzleIds ?? 1,
-    // Without a table there is no prefix; the attention model's prefix cannot be seen (official: 16).
-    puzzlePrefix: facts.numPuzzleIds === undefined ? 0 : given("puzzlePrefix") ?? 16,
+    // Without a table there is no prefix; the attention model's prefix cannot be seen
+    // (official TRM: 16; HRM: ceil(puzzle_emb_ndim / D) = 1).
+    puzzlePrefix: facts.numPuzzleIds === undefined
+      ? 0
+      : given("puzzlePrefix") ?? (facts.arch === "hrm" ? 1 : 16),
     // Shapes cannot see RoPE either; the official attention recipes all use it.
     posEncoding: facts.mixer === "mlp" ? "none" : given("posEncoding") ?? "rope",
+    // A second module (H_level) is HRM: separate nets, 1-step gradient, Q-learning ACT by default.
+    ...(facts.arch === "hrm"
+      ? {
+        arch: "hrm",
+        networks: "separate",
+        gradient: "oneStep",
+        latentMode: "pair",
+        halting: given("halting") ?? "qAct",
+      }
+      : {}),
   };
   // A flag that contradicts the weights is kept: the shape check then names the tensors.
   const overrides = { ...base, ...data, ...shapes, ...flags };

@@ -50,14 +50,25 @@ const quiet = async (fn: () => Promise<number>) => {
   }
 };
 
-for (const mixer of ["mlp", "attention"] as const) {
-  Deno.test(`convert export then import gives back the evaluation weights exactly (${mixer})`, async () => {
+const VARIANTS: Record<string, Record<string, unknown>> = {
+  "TRM-MLP": { mixer: "mlp", posEncoding: "none" },
+  "TRM-Att": { mixer: "attention", posEncoding: "rope" },
+  HRM: {
+    mixer: "attention",
+    posEncoding: "rope",
+    arch: "hrm",
+    networks: "separate",
+    gradient: "oneStep",
+    halting: "qAct",
+  },
+};
+
+for (const [variant, overrides] of Object.entries(VARIANTS)) {
+  Deno.test(`convert export then import gives back the evaluation weights exactly (${variant})`, async () => {
     const dir = await Deno.makeTempDir();
     try {
-      const { cfg, file } = await kitCheckpoint(`${dir}/run`, {
-        mixer,
-        posEncoding: mixer === "mlp" ? "none" : "rope",
-      });
+      const { cfg, file } = await kitCheckpoint(`${dir}/run`, overrides);
+      const mixer = cfg.model.mixer;
       assertEquals(
         await quiet(() => main(["export", `${dir}/run`, "--out", `${dir}/w.safetensors`])),
         0,

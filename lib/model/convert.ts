@@ -51,6 +51,10 @@ export function officialSlot(kitName: string): OfficialSlot {
   if (/^layers\.\d+\.(mlp_t|mlp|self_attn)\.[a-z_]+$/.test(kitName)) {
     return { name: `L_level.${kitName}.weight`, transpose: true };
   }
+  // HRM's second module f_H (the kit's `networks: "separate"` answer net).
+  if (/^H_level\.layers\.\d+\.(mlp_t|mlp|self_attn)\.[a-z_]+$/.test(kitName)) {
+    return { name: `${kitName}.weight`, transpose: true };
+  }
   throw new Error(`kit weight "${kitName}" has no counterpart in the official TRM state dict`);
 }
 
@@ -158,9 +162,25 @@ export function officialToKit(
   return out;
 }
 
-/** The official architecture keys (`config/arch/trm.yaml`) of a kit model config. */
+/** Official arch names (`config/arch/*.yaml` `name:`), which pick the model class. */
+export const TRM_NAME = "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1";
+export const HRM_NAME = "hrm.hrm_act_v1@HierarchicalReasoningModel_ACTV1";
+
+/**
+ * The official architecture keys (`config/arch/trm.yaml`, `hrm_v1.yaml`) of a
+ * kit model config. Kit ablations that no official model runs (single or
+ * multi-scale latents, TRM with separate networks) are refused.
+ */
 export function officialArch(cfg: ModelConfig): Record<string, number | string | boolean> {
+  const hrm = cfg.arch === "hrm";
+  const problems: string[] = [];
+  if (cfg.latentMode !== "pair") problems.push(`latentMode "${cfg.latentMode}"`);
+  if (!hrm && cfg.networks !== "shared") problems.push(`TRM with networks "${cfg.networks}"`);
+  if (problems.length) {
+    throw new Error(`no official model runs ${problems.join(" or ")}; cannot describe it`);
+  }
   return {
+    name: hrm ? HRM_NAME : TRM_NAME,
     seq_len: cfg.seqLen,
     vocab_size: cfg.vocabSize,
     num_puzzle_identifiers: cfg.numPuzzleIds,
@@ -168,7 +188,7 @@ export function officialArch(cfg: ModelConfig): Record<string, number | string |
     puzzle_emb_len: cfg.puzzlePrefix,
     H_cycles: cfg.recursions,
     L_cycles: cfg.latentSteps,
-    H_layers: 0,
+    H_layers: hrm ? cfg.layers : 0,
     L_layers: cfg.layers,
     hidden_size: cfg.hiddenSize,
     expansion: cfg.expansion,
@@ -178,7 +198,7 @@ export function officialArch(cfg: ModelConfig): Record<string, number | string |
     rms_norm_eps: cfg.rmsEps,
     rope_theta: cfg.ropeTheta,
     halt_max_steps: cfg.supervisionSteps,
-    no_ACT_continue: true,
+    no_ACT_continue: !hrm,
   };
 }
 
@@ -206,11 +226,20 @@ export function modelConfigFromOfficial(arch: Record<string, unknown>): ModelCon
   if (!mlpT && pos !== "rope" && pos !== "none") {
     problems.push(`pos_encodings "${pos}" (the kit has rope and none)`);
   }
-  if (arch.no_ACT_continue === false) problems.push("no_ACT_continue false (HRM-style halting)");
+  const hrm = arch.name === HRM_NAME;
+  if (!hrm && arch.no_ACT_continue === false) {
+    problems.push("TRM with no_ACT_continue false (that official branch does not run)");
+  }
+  if (hrm && num("H_layers") !== num("L_layers")) {
+    problems.push(`H_layers ${arch.H_layers} != L_layers ${arch.L_layers} (the kit has one depth)`);
+  }
   if (problems.length) throw new Error(`not supported by the kit:\n  ${problems.join("\n  ")}`);
   const prefix = ndim > 0 ? (num("puzzle_emb_len", 0) || Math.ceil(ndim / d)) : 0;
   return {
     ...defaultModelConfig,
+    ...(hrm
+      ? { arch: "hrm", networks: "separate", gradient: "oneStep", halting: "qAct" } as const
+      : {}),
     vocabSize: num("vocab_size"),
     seqLen: num("seq_len"),
     hiddenSize: d,
@@ -239,6 +268,8 @@ export interface ShapeFacts {
   numPuzzleIds?: number;
   /** prefix + seqLen, known from the token mixer's width (mlp mixer only). */
   totalLength?: number;
+  /** HRM when the state dict has a second module (H_level). */
+  arch: "trm" | "hrm";
   /** SwiGLU intermediate widths: channel MLP and (mlp mixer) token MLP. */
   channelWidth: number;
   tokenWidth?: number;
@@ -267,10 +298,20 @@ export function shapeFacts(tensors: Record<string, StoredTensor>): ShapeFacts {
     throw new Error("layer 0 has neither mlp_t (token MLP) nor self_attn (attention) weights");
   }
   const [twoI] = need("L_level.layers.0.mlp.gate_up_proj.weight", 2) as [number, number];
+  const hLayers = Object.keys(inner)
+    .map((n) => n.match(/^H_level\.layers\.(\d+)\./)?.[1])
+    .filter((x): x is string => x !== undefined)
+    .map(Number);
+  if (hLayers.length && Math.max(...hLayers) + 1 !== layers) {
+    throw new Error(
+      `H_level has ${Math.max(...hLayers) + 1} layers and L_level ${layers}; the kit has one depth`,
+    );
+  }
   const facts: ShapeFacts = {
     vocabSize,
     hiddenSize,
     layers,
+    arch: hLayers.length ? "hrm" : "trm",
     mixer: mlp ? "mlp" : "attention",
     channelWidth: twoI / 2,
   };

@@ -43,8 +43,9 @@ function randomKit(cfg: ModelConfig, seed: number): Record<string, StoredTensor>
 
 const bits = (t: StoredTensor) => Array.from(new Uint32Array(new Float32Array(t.data).buffer));
 
-for (const cfg of [mlp, att, { ...att, puzzlePrefix: 0 }]) {
-  Deno.test(`kit -> official -> kit is exact (${cfg.mixer}, prefix ${cfg.puzzlePrefix})`, () => {
+const hrmCfg: ModelConfig = { ...att, arch: "hrm", networks: "separate", gradient: "oneStep" };
+for (const cfg of [mlp, att, { ...att, puzzlePrefix: 0 }, hrmCfg]) {
+  Deno.test(`kit -> official -> kit is exact (${cfg.arch} ${cfg.mixer}, prefix ${cfg.puzzlePrefix})`, () => {
     const kit = randomKit(cfg, 3);
     if (cfg.puzzlePrefix === 0) kit.puzzle_emb!.data.fill(0); // unused then, and not exported
     const back = officialToKit(kitToOfficial(kit, cfg), cfg);
@@ -57,7 +58,7 @@ for (const cfg of [mlp, att, { ...att, puzzlePrefix: 0 }]) {
 }
 
 Deno.test("kitToOfficial() writes exactly the names and shapes of the PyTorch re-statement", () => {
-  for (const name of ["mlp", "att_rope", "att_noprefix"]) {
+  for (const name of ["mlp", "att_rope", "att_noprefix", "hrm"]) {
     const file = loadGolden(`trm_${name}.safetensors`);
     const cfg = modelConfigFromOfficial(JSON.parse(file.metadata.config!));
     const official = Object.entries(file.tensors).filter(([n]) => n.startsWith("model.inner."));
@@ -140,14 +141,28 @@ Deno.test("shapeFacts() and expansionFor() read the architecture off the paper's
     kitToOfficial(randomKit({ ...att, puzzlePrefix: 0 }, 7), { ...att, puzzlePrefix: 0 }),
   );
   assertEquals([a.mixer, a.numPuzzleIds, a.totalLength], ["attention", undefined, undefined]);
+  assertEquals([a.arch, shapeFacts(kitToOfficial(randomKit(hrmCfg, 8), hrmCfg)).arch], [
+    "trm",
+    "hrm",
+  ]);
   // Widths that no expansion gives are refused.
   assertEquals(expansionFor({ ...a, channelWidth: 100 }), undefined);
 });
 
 Deno.test("officialArch() and modelConfigFromOfficial() are inverse; unsupported settings are named", () => {
-  for (const cfg of [mlp, att, { ...att, puzzlePrefix: 0, posEncoding: "none" as const }]) {
+  const hrm: ModelConfig = {
+    ...att,
+    arch: "hrm",
+    networks: "separate",
+    gradient: "oneStep",
+    halting: "qAct",
+    puzzlePrefix: 1,
+  };
+  for (const cfg of [mlp, att, { ...att, puzzlePrefix: 0, posEncoding: "none" as const }, hrm]) {
     assertEquals(modelConfigFromOfficial(officialArch(cfg)), cfg);
   }
+  assertEquals(officialArch(hrm).H_layers, hrm.layers);
+  assertThrows(() => officialArch({ ...mlp, latentMode: "single" }), "no official model runs");
   const e = assertThrows(() =>
     modelConfigFromOfficial({ ...officialArch(att), pos_encodings: "learned", puzzle_emb_ndim: 8 })
   );

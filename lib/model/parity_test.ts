@@ -1,6 +1,6 @@
 /**
  * Parity of the kit's TRM with the PyTorch re-statement of the official code
- * (`tools/reference/`, goldens in `testdata/trm_*.safetensors`): the official
+ * (`tools/reference/`, goldens in `testdata/trm_*.safetensors`; HRM too): the official
  * weights are loaded through the converter, then two supervision steps must
  * match the reference's logits, halting logits, new (y, z), losses and the
  * gradient of the loss for every parameter, on every CI backend.
@@ -28,12 +28,18 @@ import { namesIn } from "./init.ts";
 import { answerLoss, bceWithLogits, rowCorrectness } from "./losses.ts";
 import { noGrad } from "./nograd.ts";
 import { type Deviation, deviation, expectClose, golden, loadGolden } from "./parity_util.ts";
-import { TRM } from "./trm.ts";
+import { createModel } from "./hrm.ts";
 
 const OUTPUTS = { abs: 1e-5, rel: 1e-4 };
 const GRADS = { abs: 1e-5, rel: 2e-4 };
-const CASES = ["mlp", "att_rope", "att_noprefix"] as const;
+const CASES = ["mlp", "att_rope", "att_noprefix", "hrm"] as const;
 const BACKENDS = ["wasm", "cpu"] as const;
+const LABELS: Record<typeof CASES[number], string> = {
+  mlp: "TRM-MLP (sequence mixer)",
+  att_rope: "TRM-Att, RoPE, T=3",
+  att_noprefix: "TRM-Att, no positions, no prefix",
+  hrm: "HRM (RoPE, Q-learning ACT)",
+};
 
 const toTensor = (s: StoredTensor) =>
   tf.tensor(s.data, s.shape, s.dtype === "I32" ? "int32" : "float32");
@@ -47,7 +53,8 @@ async function parityCase(name: typeof CASES[number], backend: typeof BACKENDS[n
   );
   const stored = officialToKit(official, cfg, `trm_${name}.safetensors`);
   const w = Object.fromEntries(Object.entries(stored).map(([n, s]) => [n, toTensor(s)]));
-  const model = new TRM(cfg);
+  const model = createModel(cfg);
+  const label = LABELS[name];
   const g = (n: string) => golden(file, n);
   const inputs = toTensor(g("inputs")) as tf.Tensor2D;
   const labels = toTensor(g("labels")) as tf.Tensor2D;
@@ -70,7 +77,22 @@ async function parityCase(name: typeof CASES[number], backend: typeof BACKENDS[n
       const out = model.supervisionStep(ww, q, state);
       const lm = tf.sum(answerLoss(out.logits, labels, "stablemax"));
       const r = noGrad(() => rowCorrectness(out.logits, labels));
-      const halt = tf.sum(bceWithLogits(out.qHalt, r.exact));
+      const qHaltLoss = tf.sum(bceWithLogits(out.qHalt, r.exact));
+      let halt = qHaltLoss;
+      if (cfg.halting === "qAct") {
+        // HRM's q_continue target as the trainer's #continueTarget computes it: an extra
+        // forward on the new state, without gradient; sigmoid(q_halt') at the last step.
+        const target = noGrad(() => {
+          const ahead = model.supervisionStep(ww, q, out.state);
+          const best = step >= cfg.supervisionSteps
+            ? ahead.qHalt
+            : tf.maximum(ahead.qHalt, ahead.qContinue);
+          return tf.sigmoid(best);
+        });
+        const qc = tf.sum(bceWithLogits(out.qContinue, target));
+        Object.assign(kept, { target: tf.keep(target), qc: tf.keep(qc) });
+        halt = tf.add(halt, qc);
+      }
       Object.assign(kept, {
         logits: tf.keep(out.logits),
         qHalt: tf.keep(out.qHalt),
@@ -78,7 +100,7 @@ async function parityCase(name: typeof CASES[number], backend: typeof BACKENDS[n
         y: tf.keep(out.state.y),
         z: tf.keep(out.state.z),
         lm: tf.keep(lm),
-        halt: tf.keep(halt),
+        halt: tf.keep(qHaltLoss),
         exact: tf.keep(r.exact),
       });
       return tf.div(tf.add(lm, tf.mul(halt, 0.5)), b) as tf.Scalar;
@@ -94,16 +116,22 @@ async function parityCase(name: typeof CASES[number], backend: typeof BACKENDS[n
       z_H: deviation(await read(kept.y!), g(p + "z_H").data),
       z_L: deviation(await read(kept.z!), g(p + "z_L").data),
     };
-    const losses = {
+    const losses: Record<string, Deviation> = {
       lm_loss: deviation(await read(kept.lm!), g(p + "lm_loss").data),
       q_halt_loss: deviation(await read(kept.halt!), g(p + "q_halt_loss").data),
       loss: deviation(await read(loss), g(p + "loss").data),
     };
+    if (cfg.halting === "qAct") {
+      Object.assign(losses, {
+        target_q_continue: deviation(await read(kept.target!), g(p + "target_q_continue").data),
+        q_continue_loss: deviation(await read(kept.qc!), g(p + "q_continue_loss").data),
+      });
+    }
     // The halting target is a 0/1 decision: it must agree exactly.
     assertEquals(Array.from(await read(kept.exact!)), Array.from(g(p + "seq_is_correct").data));
-    expectClose(`TRM ${name} step ${step}: logits, q_halt, q_continue`, backend, outputs, OUTPUTS);
-    expectClose(`TRM ${name} step ${step}: new y (z_H), z (z_L)`, backend, states, OUTPUTS);
-    expectClose(`TRM ${name} step ${step}: lm, halting and total loss`, backend, losses, OUTPUTS);
+    expectClose(`${label} step ${step}: logits, q_halt, q_continue`, backend, outputs, OUTPUTS);
+    expectClose(`${label} step ${step}: new y (z_H), z (z_L)`, backend, states, OUTPUTS);
+    expectClose(`${label} step ${step}: losses (lm, halting, total)`, backend, losses, OUTPUTS);
     if (step === 2) {
       const gradDev: Record<string, Deviation> = {};
       for (const [i, n] of trainable.entries()) {
@@ -115,7 +143,7 @@ async function parityCase(name: typeof CASES[number], backend: typeof BACKENDS[n
           (slot.transpose ? transpose2d(exp) : exp).data,
         );
       }
-      expectClose(`TRM ${name} step 2: gradient of every parameter`, backend, gradDev, GRADS);
+      expectClose(`${label} step 2: gradient of every parameter`, backend, gradDev, GRADS);
     }
     tf.dispose([loss, ...grads, ...Object.values(kept)]);
     if (step === 2) tf.dispose([state.y, state.z]);
@@ -126,7 +154,7 @@ async function parityCase(name: typeof CASES[number], backend: typeof BACKENDS[n
 
 for (const name of CASES) {
   for (const backend of BACKENDS) {
-    Deno.test(`TRM ${name} matches the PyTorch reference on ${backend}`, async () => {
+    Deno.test(`${LABELS[name]} matches the PyTorch reference on ${backend}`, async () => {
       await parityCase(name, backend);
       await useBackend("wasm");
     });

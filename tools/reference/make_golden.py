@@ -10,7 +10,8 @@ Files (tiny shapes, a few hundred kB in all):
   labels with 0 = ignored, as in the dataset files), and two supervision steps through
   ACTLossHead: step1 from the initial carry (H_init, L_init), step2 from step1's carry.
   Each: logits, q_halt_logits, q_continue_logits, z_H, z_L, lm_loss, q_halt_loss,
-  seq_is_correct and loss = (lm_loss + 0.5 q_halt_loss) / B. step2 also has the gradient
+  seq_is_correct and loss = (lm_loss + 0.5 (q_halt_loss + q_continue_loss)) / B, with
+  q_continue_loss (and target_q_continue) for HRM only. step2 also has the gradient
   of its loss for every parameter and for the puzzle-embedding table (grad.<name>).
 - losses.safetensors: log-stablemax, per-row stablemax / softmax CE and their gradients,
   BCE-with-logits and its gradient.
@@ -54,6 +55,13 @@ CASES = {
     "att_rope": dict(BASE, pos_encodings="rope", H_cycles=3),
     # Attention without positions and without puzzle prefix (puzzle_emb_ndim 0 -> puzzle_emb_len 0).
     "att_noprefix": dict(BASE, puzzle_emb_ndim=0, puzzle_emb_len=0, L_layers=1, L_cycles=3),
+    # HRM (hrm_act_v1.py): f_L and f_H, 1-step gradient, Q-learning ACT. One prefix position
+    # (ceil(puzzle_emb_ndim / hidden_size)); halt_max_steps 2 so step2 is the last step and
+    # its q_continue target takes the is-last branch.
+    "hrm": dict(
+        BASE, name=ref.HRM_NAME, pos_encodings="rope", H_layers=1, L_layers=1, H_cycles=2, L_cycles=2,
+        puzzle_emb_len=0, halt_max_steps=2,
+    ),
 }
 
 
@@ -74,9 +82,14 @@ def make_model_case(name, cfg, seed):
             inner.puzzle_emb.weights.copy_(torch.randn_like(inner.puzzle_emb.weights) / d**0.5)
     weights = {k: f32(v) for k, v in head.state_dict().items()}
     head = head.double()
-    head.eval()  # halting only at halt_max_steps, so step2 continues step1's carry
+    hrm = cfg.get("name") == ref.HRM_NAME
+    # TRM: evaluation mode, halting only at halt_max_steps, so step2 continues step1's carry.
+    # HRM: training mode, which computes the q_continue target; step2 is made to continue
+    # step1's carry below (its exploration draws only decide halting, not this step's numbers).
+    head.train(hrm)
     if cfg["puzzle_emb_ndim"] > 0:
-        inner.puzzle_emb.weights.requires_grad_(True)  # the table's gradient = sum of its rows' uses
+        inner.puzzle_emb.eval()  # looks up the table itself rather than per-batch local rows
+        inner.puzzle_emb.weights.requires_grad_(True)  # so the table's gradient = sum of its rows' uses
 
     b, s, v = cfg["batch_size"], cfg["seq_len"], cfg["vocab_size"]
     g = torch.Generator().manual_seed(seed + 1)
@@ -95,10 +108,13 @@ def make_model_case(name, cfg, seed):
                 if p is not None:
                     p.grad = None
             carry, loss, metrics, outputs, _ = head(
-                return_keys=["logits", "q_halt_logits", "q_continue_logits"], carry=carry, batch=batch
+                return_keys=["logits", "q_halt_logits", "q_continue_logits", "target_q_continue"],
+                carry=carry,
+                batch=batch,
             )
             (loss / b).backward()
             out.append((carry, loss / b, metrics, outputs))
+            carry.halted = torch.zeros_like(carry.halted)  # step2 continues every row
         return out
 
     # Row 0's labels are step2's own argmax (one cell ignored), so its halting target is 1.
@@ -127,6 +143,9 @@ def make_model_case(name, cfg, seed):
         tensors[p + "q_halt_loss"] = f32(metrics["q_halt_loss"].reshape(1))
         tensors[p + "seq_is_correct"] = f32(metrics["seq_is_correct"].double())
         tensors[p + "loss"] = f32(loss.reshape(1))
+        if hrm:
+            tensors[p + "target_q_continue"] = f32(outputs["target_q_continue"])
+            tensors[p + "q_continue_loss"] = f32(metrics["q_continue_loss"].reshape(1))
     # Gradients of step2's loss (the last backward above).
     for pname, param in head.named_parameters():
         tensors["step2.grad." + pname] = f32(param.grad)

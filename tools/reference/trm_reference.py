@@ -16,8 +16,9 @@ Deliberate differences from the official code, none of which changes the mathema
 - attention is written out (softmax(q k^T / sqrt(d)) v) because torch 1.13 has no public
   scaled_dot_product_attention;
 - buffers are registered with register_buffer (nn.Buffer needs torch >= 2.5);
-- only `no_ACT_continue=True` (TRM's halting) is implemented; the official
-  `no_ACT_continue=False` branch does not run as written (see the reference doc, section 2).
+- TRM's model implements only `no_ACT_continue=True` (its official `no_ACT_continue=False`
+  branch does not run as written, reference doc section 2); HRM's Q-learning ACT is
+  re-stated in `HierarchicalReasoningModel_ACTV1` (models/hrm/hrm_act_v1.py).
 """
 import math
 from dataclasses import dataclass, field
@@ -416,6 +417,83 @@ class TinyRecursiveReasoningModel_ACTV1(nn.Module):
         return TinyRecursiveReasoningModel_ACTV1Carry(new_inner_carry, new_steps, halted, new_current_data), outputs
 
 
+# ---------------------------------------------------------------- models/hrm/hrm_act_v1.py
+class HierarchicalReasoningModel_ACTV1_Inner(TinyRecursiveReasoningModel_ACTV1_Inner):
+    """HRM (sapientinc/HRM hrm_act_v1.py; TRM repo hrm.py adds mlp_t): two modules, f_L (L_level,
+    L_cycles updates per cycle) and f_H (H_level, once per cycle), and the 1-step gradient.
+    Embeddings, heads, blocks and initial states are TRM's (same code in both repositories)."""
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.H_level = TinyRecursiveReasoningModel_ACTV1ReasoningModule(
+            layers=[TinyRecursiveReasoningModel_ACTV1Block(self.config) for _ in range(self.config.H_layers)]
+        )
+
+    def forward(self, carry, batch):
+        seq_info = dict(cos_sin=self.rotary_emb() if hasattr(self, "rotary_emb") else None)
+        input_embeddings = self._input_embeddings(batch["inputs"], batch["puzzle_identifiers"])
+
+        # Forward iterations
+        with torch.no_grad():
+            z_H, z_L = carry.z_H, carry.z_L
+            for _H_step in range(self.config.H_cycles):
+                for _L_step in range(self.config.L_cycles):
+                    if not ((_H_step == self.config.H_cycles - 1) and (_L_step == self.config.L_cycles - 1)):
+                        z_L = self.L_level(z_L, z_H + input_embeddings, **seq_info)
+                if not (_H_step == self.config.H_cycles - 1):
+                    z_H = self.H_level(z_H, z_L, **seq_info)
+        assert not z_H.requires_grad and not z_L.requires_grad
+        # 1-step grad
+        z_L = self.L_level(z_L, z_H + input_embeddings, **seq_info)
+        z_H = self.H_level(z_H, z_L, **seq_info)
+
+        new_carry = TinyRecursiveReasoningModel_ACTV1InnerCarry(z_H=z_H.detach(), z_L=z_L.detach())
+        output = self.lm_head(z_H)[:, self.puzzle_emb_len :]
+        q_logits = self.q_head(z_H[:, 0])
+        return new_carry, output, (q_logits[..., 0], q_logits[..., 1])
+
+
+class HierarchicalReasoningModel_ACTV1(TinyRecursiveReasoningModel_ACTV1):
+    """HRM's ACT: halt when q_halt > q_continue; q_continue learns a target read from an extra
+    forward pass of the inner model on the new carry (training only)."""
+
+    def __init__(self, config_dict):
+        nn.Module.__init__(self)
+        cfg = dict(config_dict)
+        cfg.setdefault("puzzle_emb_len", 0)  # HRM: ceil(puzzle_emb_ndim / hidden_size) prefix positions
+        cfg["no_ACT_continue"] = False
+        self.config = TinyRecursiveReasoningModel_ACTV1Config(**cfg)
+        self.inner = HierarchicalReasoningModel_ACTV1_Inner(self.config)
+
+    def forward(self, carry, batch):
+        new_inner_carry = self.inner.reset_carry(carry.halted, carry.inner_carry)
+        new_steps = torch.where(carry.halted, 0, carry.steps)
+        new_current_data = {
+            k: torch.where(carry.halted.view((-1,) + (1,) * (batch[k].ndim - 1)), batch[k], v)
+            for k, v in carry.current_data.items()
+        }
+        new_inner_carry, logits, (q_halt_logits, q_continue_logits) = self.inner(new_inner_carry, new_current_data)
+        outputs = {"logits": logits, "q_halt_logits": q_halt_logits, "q_continue_logits": q_continue_logits}
+
+        with torch.no_grad():
+            new_steps = new_steps + 1
+            is_last_step = new_steps >= self.config.halt_max_steps
+            halted = is_last_step
+            if self.training and (self.config.halt_max_steps > 1):
+                halted = halted | (q_halt_logits > q_continue_logits)
+                min_halt_steps = (torch.rand_like(q_halt_logits) < self.config.halt_exploration_prob) * torch.randint_like(
+                    new_steps, low=2, high=self.config.halt_max_steps + 1
+                )
+                halted = halted & (new_steps >= min_halt_steps)
+                # Compute target Q (no replay buffer, no target network)
+                next_q_halt_logits, next_q_continue_logits = self.inner(new_inner_carry, new_current_data)[-1]
+                outputs["target_q_continue"] = torch.sigmoid(
+                    torch.where(is_last_step, next_q_halt_logits, torch.maximum(next_q_halt_logits, next_q_continue_logits))
+                )
+
+        return TinyRecursiveReasoningModel_ACTV1Carry(new_inner_carry, new_steps, halted, new_current_data), outputs
+
+
 # ---------------------------------------------------------------- models/losses.py
 def s(x, epsilon=1e-30):
     return torch.where(x < 0, 1 / (1 - x + epsilon), x + 1)
@@ -480,6 +558,11 @@ class ACTLossHead(nn.Module):
         )
         metrics.update({"lm_loss": lm_loss.detach(), "q_halt_loss": q_halt_loss.detach()})
         q_continue_loss = 0
+        if "target_q_continue" in outputs:
+            q_continue_loss = F.binary_cross_entropy_with_logits(
+                outputs["q_continue_logits"], outputs["target_q_continue"], reduction="sum"
+            )
+            metrics["q_continue_loss"] = q_continue_loss.detach()
         detached_outputs = {k: outputs[k].detach() for k in return_keys if k in outputs}
         return new_carry, lm_loss + 0.5 * (q_halt_loss + q_continue_loss), metrics, detached_outputs, new_carry.halted.all()
 
@@ -533,9 +616,14 @@ class EMAHelper:
                 self.shadow[name].data = (1.0 - self.mu) * param.data + self.mu * self.shadow[name].data
 
 
+HRM_NAME = "hrm.hrm_act_v1@HierarchicalReasoningModel_ACTV1"
+
+
 def build(config_dict, dtype=torch.float64):
-    """ACTLossHead(TinyRecursiveReasoningModel_ACTV1(config)) in `dtype`."""
+    """ACTLossHead(model(config)) in `dtype`: HRM when config["name"] is HRM's arch name, else TRM."""
     cfg = dict(config_dict)
+    name = cfg.pop("name", "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1")
     cfg["forward_dtype"] = str(dtype).replace("torch.", "")
-    head = ACTLossHead(TinyRecursiveReasoningModel_ACTV1(cfg))
+    model_cls = HierarchicalReasoningModel_ACTV1 if name == HRM_NAME else TinyRecursiveReasoningModel_ACTV1
+    head = ACTLossHead(model_cls(cfg))
     return head.to(dtype)
