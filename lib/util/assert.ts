@@ -9,12 +9,13 @@ import nodeAssert from "node:assert/strict";
 
 /** Asserts that a value is truthy. */
 export function assert(cond: unknown, msg?: string): asserts cond {
-  nodeAssert.ok(cond, msg);
+  // `as string`: @types/node 26 (pulled in by resvg's types) has no overload taking undefined.
+  nodeAssert.ok(cond, msg as string);
 }
 
 /** Deep, strict equality. */
 export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
-  nodeAssert.deepStrictEqual(actual, expected, msg);
+  nodeAssert.deepStrictEqual(actual, expected, msg as string);
 }
 
 /** Asserts that two numbers differ by at most `tol`. */

@@ -1,0 +1,98 @@
+/**
+ * Which tables and figures a study gets, chosen from what it varies, and
+ * writing them all: what `deno task report` runs for each study.
+ *
+ * @module
+ */
+import type pl from "nodejs-polars";
+import {
+  type CurvePoint,
+  doneRuns,
+  loadCurves,
+  loadRuns,
+  type ResultsOptions,
+  variedKeys,
+} from "./load.ts";
+import { accuracyHeatmap, accuracyVsDepth, type Figure, learningCurves } from "./plots.ts";
+import { haltCountsFromRuns, haltingHistogram, throughputByBackend } from "./plots_compute.ts";
+import { saveFigure } from "./render.ts";
+import { saveTable } from "./table_format.ts";
+import { depthMatchedTable, type ReportTable, studyTable } from "./tables.ts";
+
+function distinct(runs: pl.DataFrame, col: string): number {
+  return runs.columns.includes(col) ? doneRuns(runs).getColumn(col).nUnique() : 0;
+}
+
+/** Whether the runs cover at least half of the n x T grid (else a heatmap is mostly empty). */
+function isGrid(runs: pl.DataFrame): boolean {
+  const pairs = doneRuns(runs).select("latentSteps", "recursions").unique().height;
+  return 2 * pairs >= distinct(runs, "latentSteps") * distinct(runs, "recursions");
+}
+
+/** The study's table, plus the Table 3 layout when it compares HRM with TRM. */
+export function studyTables(runs: pl.DataFrame, study: string): ReportTable[] {
+  const tables = [studyTable(runs, { study })];
+  if (distinct(runs, "arch") > 1 && runs.columns.includes("depth")) {
+    tables.push(depthMatchedTable(runs, { study }));
+  }
+  return tables;
+}
+
+/** Named figures for the study; learning curves only when `curves` has points. */
+export function studyFigures(runs: pl.DataFrame, curves: CurvePoint[]): Record<string, Figure> {
+  const varied = variedKeys(runs);
+  const out: Record<string, Figure> = {};
+  if (distinct(runs, "depth") > 1) out.accuracy_vs_depth = accuracyVsDepth(runs);
+  if (varied.includes("latentSteps") && varied.includes("recursions") && isGrid(runs)) {
+    out.accuracy_n_T = accuracyHeatmap(runs);
+  }
+  if (curves.some((p) => p.split === "eval" && p.metric === "exactAcc")) {
+    out.curves_exact = learningCurves(curves, { metric: "exactAcc", split: "eval" });
+  }
+  if (curves.some((p) => p.split === "train" && p.metric === "loss")) {
+    out.curves_loss = learningCurves(curves, { metric: "loss", split: "train" });
+  }
+  if (
+    (varied.includes("halting") || varied.includes("supervisionSteps")) &&
+    runs.columns.includes("stepsUsed")
+  ) {
+    out.halting_steps = haltingHistogram(haltCountsFromRuns(runs), { unit: "runs" });
+  }
+  if (distinct(runs, "backend") > 1 && runs.columns.includes("tokensPerSec")) {
+    out.tokens_per_sec = throughputByBackend(runs);
+  }
+  return out;
+}
+
+/** What {@link writeStudyReport} did. */
+export interface StudyReport {
+  files: string[];
+  /** Problems that did not stop the report (e.g. run folders missing). */
+  notes: string[];
+}
+
+/**
+ * Rebuilds one study's tables under `<results>/tables/` and figures under
+ * `<results>/figures/`, from its runs table and run folders.
+ */
+export async function writeStudyReport(
+  study: string,
+  opts: ResultsOptions = {},
+): Promise<StudyReport> {
+  const results = opts.results ?? "results";
+  const runs = await loadRuns(study, opts);
+  const files: string[] = [], notes: string[] = [];
+  for (const t of studyTables(runs, study)) {
+    files.push(...await saveTable(t, `${results}/tables`));
+  }
+  let curves: CurvePoint[] = [];
+  try {
+    curves = await loadCurves(runs, opts);
+  } catch (e) {
+    notes.push(`${study}: no learning curves (${e instanceof Error ? e.message : e})`);
+  }
+  for (const [name, spec] of Object.entries(studyFigures(runs, curves))) {
+    files.push(...await saveFigure(spec, `${results}/figures/${study}_${name}`));
+  }
+  return { files, notes };
+}
