@@ -9,7 +9,9 @@
  * @module
  */
 import { encodePuzzles, loadTaskData } from "@kit/data/batches.ts";
-import { evaluate } from "@kit/train/evaluate.ts";
+import type { ArcGroup } from "@kit/data/arc_dataset.ts";
+import { evaluateArc } from "@kit/train/arc_eval.ts";
+import { type EvalMetrics, evaluate } from "@kit/train/evaluate.ts";
 import { backendFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { loadModel } from "@kit/run/load.ts";
 
@@ -35,10 +37,17 @@ export async function main(args: string[]): Promise<number> {
   const dataCfg = { ...m.cfg.data, testPath: p.overrides.testPath ?? m.cfg.data.testPath };
   const data = await loadTaskData(dataCfg, m.cfg.run.seed);
   const limit = p.flags.limit ? Number(p.flags.limit) : 0;
-  const r = await evaluate(m.model, m.weights, encodePuzzles(data.test), {
+  const r: EvalMetrics = await evaluate(m.model, m.weights, encodePuzzles(data.test), {
     batchSize: m.cfg.train.evalBatchSize,
     limit,
   });
+  if (data.task === "arc") {
+    // ARC's score: the augmented versions of each test input vote (pass@1, pass@2).
+    const arc = await evaluateArc(m.model, m.weights, data.test as ArcGroup[], {
+      batchSize: m.cfg.train.evalBatchSize,
+    });
+    Object.assign(r, { passAt1: arc.passAt[1], passAt2: arc.passAt[2] });
+  }
   if (p.flags.json) {
     console.log(JSON.stringify({ checkpoint: m.path, step: m.step, backend: backend.name, ...r }));
   } else {
@@ -53,6 +62,13 @@ export async function main(args: string[]): Promise<number> {
     console.log(
       `  exact by supervision step: ${r.exactByStep.map((x) => (100 * x).toFixed(1)).join(" ")}`,
     );
+    if (r.passAt2 !== undefined) {
+      console.log(
+        `  ARC tasks: pass@1 ${(100 * r.passAt1!).toFixed(1)}%  pass@2 ${
+          (100 * r.passAt2).toFixed(1)
+        }% (augmented versions vote)`,
+      );
+    }
   }
   return 0;
 }

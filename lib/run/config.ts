@@ -8,14 +8,13 @@
  *
  * @module
  */
-import { type DataConfig, defaultDataConfig } from "../data/config.ts";
+import { type DataConfig, dataProblems, dataShape, defaultDataConfig } from "../data/config.ts";
 import {
   defaultModelConfig,
   MODEL_CHOICES,
   type ModelConfig,
   modelProblems,
 } from "../model/config.ts";
-import { sudokuVocabSize } from "../data/sudoku.ts";
 import { type BackendName, BACKENDS, defaultBackend } from "../train/backend.ts";
 import { defaultTrainConfig, type TrainConfig } from "../train/config.ts";
 import { type PresetName, PRESETS, presets } from "./presets.ts";
@@ -65,7 +64,7 @@ const CHOICES: Record<string, readonly (string | number)[]> = {
   ...MODEL_CHOICES,
   optimizer: ["adamAtan2", "adamw"],
   loss: ["stablemax", "softmax"],
-  task: ["sudoku"],
+  task: ["sudoku", "maze", "arc"],
   size: [4, 6, 9],
   backend: BACKENDS,
 };
@@ -174,9 +173,8 @@ export function resolveConfig(
     const [s, leaf] = findKey(key);
     (cfg[s] as unknown as Record<string, unknown>)[leaf] = parseValue(s, leaf, raw);
   }
-  cfg.model.vocabSize = sudokuVocabSize(cfg.data.size);
-  cfg.model.seqLen = cfg.data.size * cfg.data.size;
-  const problems = [...modelProblems(cfg.model), ...trainProblems(cfg)];
+  Object.assign(cfg.model, dataShape(cfg.data));
+  const problems = [...modelProblems(cfg.model), ...dataProblems(cfg.data), ...trainProblems(cfg)];
   if (problems.length) throw new Error(`invalid config:\n  ${problems.join("\n  ")}`);
   for (const s of SECTIONS) Object.freeze(cfg[s]);
   return Object.freeze(cfg);
@@ -202,19 +200,22 @@ function trainProblems(cfg: Config): string[] {
   if (!(t.haltExploration >= 0 && t.haltExploration <= 1)) {
     out.push(`haltExploration must be in [0, 1], got ${t.haltExploration}`);
   }
-  // Sudoku and Maze share one puzzle identifier (the reference's "<blank>"); ARC will need more.
-  if (cfg.model.numPuzzleIds !== 1) {
+  // Sudoku and Maze share one puzzle identifier (the reference's "<blank>");
+  // ARC's table gets one row per augmented puzzle, sized from the data (withData).
+  if (cfg.data.task !== "arc" && cfg.model.numPuzzleIds !== 1) {
     out.push(`numPuzzleIds must be 1 for ${cfg.data.task}, got ${cfg.model.numPuzzleIds}`);
   }
-  const cells = cfg.data.size * cfg.data.size;
-  if (!(cfg.data.blanks > 0 && cfg.data.blanks < cells)) {
-    out.push(
-      `blanks must be between 1 and ${
-        cells - 1
-      } for ${cfg.data.size}x${cfg.data.size}, got ${cfg.data.blanks}`,
-    );
-  }
   return out;
+}
+
+/**
+ * The config with what only the loaded data knows: the rows of the
+ * puzzle-embedding table (ARC: one per augmented puzzle, plus "<blank>").
+ */
+export function withData(cfg: Config, data: { numPuzzleIds: number }): Config {
+  if (cfg.model.numPuzzleIds === data.numPuzzleIds) return cfg;
+  const model = Object.freeze({ ...cfg.model, numPuzzleIds: data.numPuzzleIds });
+  return Object.freeze({ ...cfg, model });
 }
 
 /** The config as one flat record of leaves (for result tables and comparisons). */

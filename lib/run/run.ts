@@ -17,10 +17,12 @@ import { countParameters } from "../model/init.ts";
 import { type BackendInfo, useBackend } from "../train/backend.ts";
 import { loadTensorFile, saveTensorFile, writeFileAtomic } from "../train/checkpoint.ts";
 import { checkStepMemory } from "../train/memory.ts";
+import type { ArcGroup } from "../data/arc_dataset.ts";
+import { evaluateArc } from "../train/arc_eval.ts";
 import type { EvalMetrics } from "../train/evaluate.ts";
 import { checkpointConfig, restoreTrainer, trainerToFile } from "../train/state.ts";
 import { Trainer, type TrainMetrics, trainMetrics } from "../train/trainer.ts";
-import { type Config, configDiff } from "./config.ts";
+import { type Config, configDiff, withData } from "./config.ts";
 
 /** What a run reports while it works. */
 export type RunEvent =
@@ -113,19 +115,20 @@ async function truncateMetrics(path: string, step: number): Promise<void> {
 }
 
 /** Trains one model as `cfg` says; returns the final held-out metrics. */
-export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunSummary> {
+export async function trainRun(config: Config, opts: RunOptions = {}): Promise<RunSummary> {
   const emit = opts.onEvent ?? (() => {});
-  const backend = await useBackend(cfg.run.backend, { threads: cfg.run.threads });
+  const backend = await useBackend(config.run.backend, { threads: config.run.threads });
+  const data = opts.data ??
+    await loadTaskData(
+      config.data,
+      config.run.seed,
+      (what, done, total) => emit({ kind: "data", what, done, total }),
+    );
+  const cfg = withData(config, data);
   // Refuse a batch that would abort the process, before building anything big.
   const memory = backend.name === "wasm" && cfg.train.memoryLimitMb > 0
     ? await checkStepMemory(cfg)
     : undefined;
-  const data = opts.data ??
-    await loadTaskData(
-      cfg.data,
-      cfg.run.seed,
-      (what, done, total) => emit({ kind: "data", what, done, total }),
-    );
   const test = encodePuzzles(data.test);
   const trainer = new Trainer(
     cfg,
@@ -253,7 +256,14 @@ export async function trainRun(cfg: Config, opts: RunOptions = {}): Promise<RunS
       if (t.checkpointEvery > 0 && trainer.step % t.checkpointEvery === 0) await save();
     }
     await save();
-    const final = await trainer.evaluate(test);
+    const final: EvalMetrics = await trainer.evaluate(test);
+    if (data.task === "arc") {
+      // The ARC score: versions vote after their augmentation is undone (pass@1, pass@2).
+      const arc = await evaluateArc(trainer.model, trainer.evalWeights(), data.test as ArcGroup[], {
+        batchSize: t.evalBatchSize,
+      });
+      Object.assign(final, { passAt1: arc.passAt[1], passAt2: arc.passAt[2] });
+    }
     emit({ kind: "eval", step: trainer.step, metrics: final, final: true });
     await appendLine(metricsPath, { step: trainer.step, kind: "final", ...final });
     const summary: RunSummary = {

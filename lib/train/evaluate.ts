@@ -25,6 +25,9 @@ export interface EvalMetrics {
   exactByStep: number[];
   /** Exact accuracy if each puzzle stopped where its halting head said so. */
   exactAtHalt: number;
+  /** ARC only: share of test inputs solved by the top-voted answer, and by either of the top two. */
+  passAt1?: number;
+  passAt2?: number;
 }
 
 /** Runs `data` (up to `limit` examples) through the model in batches. */
