@@ -67,6 +67,7 @@ Deno.test("deno task sweep ema --preset smoke --seeds 1 trains, tabulates, then 
   const again = await sweep(args);
   assertEquals(again.code, 0);
   assert(again.out.join("").includes("0 done, 2 already done, 0 failed"), again.out.join(""));
+  assert(/ema 2\/2 ema=false seed=0 skipped exact \d+\.\d%/.test(again.err.join("\n")));
   assertEquals((await Deno.stat(`${results}/${rows[0]!.runDir}/summary.json`)).mtime, mtime);
   assert(readStudyTable(results, "ema").frameEqual(df));
   await Deno.remove(results, { recursive: true });
@@ -76,16 +77,8 @@ Deno.test("deno task sweep records diverging runs as failed rows with the error 
   const results = await Deno.makeTempDir();
   const diverge = ["--lr", "1e30", "--optimizer", "adamw", "--warmupSteps", "0", "--logEvery", "1"];
   const small = ["--trainPuzzles", "40", "--testPuzzles", "8"];
-  const r = await sweep([
-    "ema",
-    "--preset",
-    "smoke",
-    "--seeds",
-    "1",
-    "--results",
-    results,
-    ...diverge,
-  ]);
+  const args = ["ema", "--preset", "smoke", "--seeds", "1", "--results", results];
+  const r = await sweep([...args, ...diverge, ...small]);
   assertEquals(r.code, 1);
   const rows = readStudyTable(results, "ema").toRecords();
   assertEquals(

@@ -127,12 +127,13 @@ export async function runSweep(
   const attempt = async (run: PlannedRun): Promise<boolean> => {
     const dir = `${opts.results}/${run.runDir}`;
     const t0 = performance.now();
-    if ((await runState(dir)) === "done") return end(run, "skipped", t0), true;
+    const skip = async () => (end(run, "skipped", t0, { summary: await readSummary(dir) }), true);
+    if ((await runState(dir)) === "done") return skip();
     const claim = await tryClaim(dir);
     if (!claim) return false;
     try {
       const state = await runState(dir); // another process may have finished it meanwhile
-      if (state === "done") return end(run, "skipped", t0), true;
+      if (state === "done") return skip();
       emit({ kind: "begin", run, total, state });
       try {
         const summary = await train(run.config, dir, {
