@@ -11,14 +11,16 @@
  * @module
  */
 import { parseCommandLine, runMain } from "@kit/run/cli.ts";
+import { PRESETS } from "@kit/run/presets.ts";
 import { progressPrinter } from "@kit/run/progress.ts";
 import { writeStudyTable } from "@kit/run/results.ts";
 import { expandStudy, firstSeeds, variedKeys } from "@kit/run/study.ts";
 import { describeEvent, runSweep } from "@kit/run/sweep.ts";
 import { STUDIES } from "./sweeps/mod.ts";
 
-const USAGE =
-  "usage: deno task sweep <study> [--preset smoke|cpu|paper] [--seeds K] [--results DIR] [--KEY VALUE ...]";
+const USAGE = `usage: deno task sweep <study> [--preset ${
+  PRESETS.join("|")
+}] [--seeds K] [--results DIR] [--KEY VALUE ...]`;
 const FLAGS = {
   preset: "string",
   seeds: "string",
