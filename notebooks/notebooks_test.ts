@@ -32,8 +32,12 @@ async function missing(): Promise<string> {
   if (!nb.ok) {
     return "jupyter nbconvert not found (apt-get install -y jupyter-nbconvert python3-nbclient)";
   }
-  const specs = await run("jupyter", ["kernelspec", "list"]);
-  if (!/^\s*deno\s/m.test(specs.out)) {
+  // Debian's jupyter has no `kernelspec` subcommand; ask jupyter_client directly.
+  const specs = await run("/usr/bin/python3", [
+    "-c",
+    "from jupyter_client.kernelspec import KernelSpecManager as K; print(*K().find_kernel_specs())",
+  ]);
+  if (!specs.out.split(/\s+/).includes("deno")) {
     return "Deno's kernel is not installed (deno jupyter --install)";
   }
   return "";
