@@ -19,3 +19,25 @@ export const STUDIES: Readonly<Record<string, Study>> = Object.fromEntries(
   [ablationDepth, ema, gradient, halting, hrmVsTrm, latentFeatures, mixer, networks, recursionGrid]
     .map((s) => [s.name, s]),
 );
+
+/**
+ * The settings of the kit's measured `cpu` studies (README, Results): a fixed
+ * 400 optimiser steps per run instead of the preset's 25-minute budget (so
+ * variants are compared at equal steps, as the paper compares them at equal
+ * epochs), 20 blanks, one wasm thread (two studies side by side), evaluation
+ * only at the end. Notebooks pass them at the cpu preset so they reuse those runs.
+ */
+export const CPU_STUDY_FLAGS: readonly string[] = [
+  "--steps",
+  "400",
+  "--timeBudgetMin",
+  "0",
+  "--blanks",
+  "20",
+  "--evalEvery",
+  "0",
+  "--checkpointEvery",
+  "100",
+  "--threads",
+  "1",
+];
