@@ -100,6 +100,15 @@ export function checkWeights(
 
 /** Restores a trainer built from the same config. */
 export function restoreTrainer(tr: Trainer, file: TensorFile, source: string): void {
+  const missing = ["step", "adamT", "sampler", "explore"].filter((k) => !(k in file.metadata));
+  if (missing.length) {
+    throw new Error(
+      `${source} holds weights only (no ${
+        missing.join(", ")
+      }; e.g. imported with \`deno task convert\`): ` +
+        "it can be evaluated, solved and exported, but training cannot resume from it; train into a new folder",
+    );
+  }
   checkWeights(file, tr.cfg.model, "w/", source);
   for (const [n, w] of Object.entries(tr.weights)) {
     const t = toTensor(file.tensors[`w/${n}`]!);

@@ -2,7 +2,7 @@ import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { loadTaskData, Sampler } from "../data/batches.ts";
 import { resolveConfig } from "../run/config.ts";
 import { useBackend } from "./backend.ts";
-import { checkpointConfig, checkWeights, trainerToFile } from "./state.ts";
+import { checkpointConfig, checkWeights, restoreTrainer, trainerToFile } from "./state.ts";
 import { Trainer } from "./trainer.ts";
 
 await useBackend("wasm");
@@ -38,4 +38,15 @@ Deno.test("checkpointConfig() gives keys newer than the checkpoint their default
   assertEquals(c.model.halting, "bce");
   assertEquals(c.model.arch, "trm");
   assertEquals(c.model.hiddenSize, 32);
+});
+
+Deno.test("restoreTrainer() refuses a weights-only checkpoint with a message that says so", () => {
+  const t = new Trainer(cfg, new Sampler(data.train, { augment: false, seed: 0 }));
+  const { sampler: _s, explore: _e, ...rest } = file.metadata;
+  const err = assertThrows(() => restoreTrainer(t, { ...file, metadata: rest }, "imported/ckpt"));
+  assert(
+    err.message.includes("imported/ckpt holds weights only (no sampler, explore"),
+    err.message,
+  );
+  t.dispose();
 });
