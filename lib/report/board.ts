@@ -267,3 +267,28 @@ export function answerStrip(
   );
   return svgDoc(Math.max(16 + cols * (w + gap) - gap, 420), legendY + 10, body);
 }
+
+/**
+ * Boards side by side, each under its label (e.g. an ARC task's
+ * demonstration pairs); boards may differ in size.
+ */
+export function boardRow(
+  items: readonly { label: string; board: Board }[],
+  opts: { cell?: number; title?: string } = {},
+): string {
+  const cell = opts.cell ?? 16, gap = 14, labelH = 16, top = opts.title ? 26 : 8;
+  const body: string[] = [];
+  if (opts.title) {
+    body.push(
+      `<text x="8" y="18" font-size="14" font-weight="bold">${escapeXml(opts.title)}</text>`,
+    );
+  }
+  let x = 8, height = 0;
+  for (const { label, board } of items) {
+    body.push(`<text x="${x}" y="${top + 12}" font-size="11">${escapeXml(label)}</text>`);
+    body.push(boardGroup(board, {}, x, top + labelH, cell));
+    x += Math.max(board.cols * cell, 7 * label.length) + gap;
+    height = Math.max(height, board.rows * cell);
+  }
+  return svgDoc(x - gap + 8, top + labelH + height + 8, body);
+}

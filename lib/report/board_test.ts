@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { encodeSudoku } from "../data/sudoku.ts";
-import { answerStrip, boardSvg, mazeBoard, sudokuBoard, traceFrames } from "./board.ts";
+import { answerStrip, boardRow, boardSvg, mazeBoard, sudokuBoard, traceFrames } from "./board.ts";
 import { rasterize } from "./render.ts";
 
 const question = Uint8Array.from([1, 0, 0, 4, 0, 4, 1, 0, 0, 1, 4, 0, 4, 0, 0, 1]);
@@ -88,4 +88,13 @@ Deno.test("answerStrip() rasterises with its digits visible", () => {
   let dark = 0;
   for (let i = 0; i < img.pixels.length; i += 4) if (img.pixels[i]! < 60) dark++;
   assert(dark > 400, `${dark} dark pixels`);
+});
+
+Deno.test("boardRow() lays out boards of different sizes under their labels", () => {
+  const svg = boardRow([
+    { label: "in", board: { kind: "arc", rows: 2, cols: 3, cells: [0, 1, 2, 3, 4, 5] } },
+    { label: "out", board: { kind: "arc", rows: 1, cols: 1, cells: [9] } },
+  ], { title: "a task" });
+  assertEquals((svg.match(/<rect/g) ?? []).length >= 7, true);
+  for (const t of ["in", "out", "a task"]) assertEquals(svg.includes(`>${t}</text>`), true);
 });

@@ -14,7 +14,7 @@
  *
  * @module
  */
-export { answerStrip, boardSvg, mazeBoard, sudokuBoard, traceFrames } from "./board.ts";
+export { answerStrip, boardRow, boardSvg, mazeBoard, sudokuBoard, traceFrames } from "./board.ts";
 export type { Board, BoardKind, BoardMarks, Frame } from "./board.ts";
 export { display, show } from "./display.ts";
 export { doneRuns, listStudies, loadCurves, loadRuns, variedKeys } from "./load.ts";
