@@ -162,6 +162,7 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
         code: await codeVersion(),
         command: opts.command ?? "",
         deno: Deno.version.deno,
+        libraries: { "@tensorflow/tfjs-core": tf.version_core, v8: Deno.version.v8 },
         started: new Date().toISOString(),
       };
       await Deno.writeTextFile(`${out}/config.json`, JSON.stringify(record, null, 2) + "\n");

@@ -22,6 +22,7 @@ Deno.test("trainRun() writes config, metrics, checkpoint and summary; an interru
   assertEquals(record.config, JSON.parse(JSON.stringify(cfg)));
   assertEquals(record.backend.name, "wasm");
   assert(typeof record.code === "string" && record.seed === 0);
+  assertEquals(record.libraries["@tensorflow/tfjs-core"], "4.22.0");
   const m = await lines(`${dir}/full/metrics.jsonl`);
   assertEquals(m.map((l) => `${l.kind}@${l.step}`), ["train@5", "train@10", "final@10"]);
 
