@@ -13,6 +13,7 @@
  * @module
  */
 import { type Grid, gridFromRows } from "./augment.ts";
+import { exists } from "../util/fs.ts";
 
 export const ARC_PAD = 0, ARC_EOS = 1, ARC_COLOUR_OFFSET = 2;
 /** Vocabulary: PAD, EOS and 10 colours. */
@@ -209,15 +210,6 @@ export async function loadArc(path: string): Promise<ArcLoadResult> {
     out.rejected.push(...r.rejected);
   }
   return out;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { StoredTensor, TensorFile } from "../train/checkpoint.ts";
+import { readSafetensorsHeader, type StoredTensor, type TensorFile } from "../train/checkpoint.ts";
 
 const ITEM_BYTES: Record<string, number> = {
   F64: 8,
@@ -87,28 +87,10 @@ export function decodeAnySafetensors(
   bytes: Uint8Array,
   source: string,
 ): { file: TensorFile; converted: string[] } {
-  if (bytes.length < 8) throw new Error(`${source}: too short to be a safetensors file`);
-  const len = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  if (8 + len > bytes.length) {
-    throw new Error(
-      `${source}: header length ${len} runs past the end of the file (not safetensors?)`,
-    );
-  }
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + len)));
-  } catch (e) {
-    throw new Error(`${source}: unreadable header (${(e as Error).message})`);
-  }
-  const base = 8 + len;
+  const { entries, metadata, base } = readSafetensorsHeader(bytes, source);
   const tensors: Record<string, StoredTensor> = {};
   const converted: string[] = [];
-  let metadata: Record<string, string> = {};
-  for (const [name, h] of Object.entries(header)) {
-    if (name === "__metadata__") {
-      metadata = h as unknown as Record<string, string>;
-      continue;
-    }
+  for (const [name, h] of entries) {
     const where = `${source}: tensor "${name}"`;
     const item = ITEM_BYTES[h.dtype];
     if (!item) throw new Error(`${where} has dtype ${h.dtype}, which the converter cannot read`);

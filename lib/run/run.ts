@@ -23,6 +23,7 @@ import type { EvalMetrics } from "../train/evaluate.ts";
 import { checkpointConfig, restoreTrainer, trainerToFile } from "../train/state.ts";
 import { Trainer, type TrainMetrics, trainMetrics } from "../train/trainer.ts";
 import { type Config, configDiff, withData } from "./config.ts";
+import { exists } from "../util/fs.ts";
 
 /** What a run reports while it works. */
 export type RunEvent =
@@ -283,14 +284,5 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
     return summary;
   } finally {
     trainer.dispose();
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,22 +1,8 @@
+import { toyStudy } from "./testdata/toy_study.ts";
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { expandStudy, firstSeeds, type Study, values, variedKeys } from "./study.ts";
 
-const study: Study = {
-  name: "toy",
-  title: "a 2 x 2 grid",
-  base: { steps: 3 },
-  axes: [
-    values("mixer", ["mlp", "attention"]),
-    {
-      name: "depth",
-      points: [
-        { label: "shallow", set: { layers: 1, n: 3 } },
-        { label: "deep", set: { layers: 2, n: 1 } },
-      ],
-    },
-  ],
-  seeds: [0, 1],
-};
+const study: Study = toyStudy;
 
 Deno.test("expandStudy() crosses the axes, repeats each point per seed and names runs by config", () => {
   const plan = expandStudy(study, { preset: "smoke" });

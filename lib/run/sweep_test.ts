@@ -1,24 +1,10 @@
+import { toyStudy } from "./testdata/toy_study.ts";
 import { assertEquals } from "../util/assert.ts";
 import type { RunSummary } from "./run.ts";
 import { expandStudy, type Study, values } from "./study.ts";
 import { runState, runSweep, type SweepEvent, type TrainFn } from "./sweep.ts";
 
-const study: Study = {
-  name: "toy",
-  title: "a 2 x 2 grid",
-  base: { steps: 3 },
-  axes: [
-    values("mixer", ["mlp", "attention"]),
-    {
-      name: "depth",
-      points: [
-        { label: "shallow", set: { layers: 1, n: 3 } },
-        { label: "deep", set: { layers: 2, n: 1 } },
-      ],
-    },
-  ],
-  seeds: [0, 1],
-};
+const study: Study = toyStudy;
 
 /** A fake training: records calls, writes the summary trainRun would, fails on demand. */
 function fakeTrain(opts: { failIf?: (layers: number) => boolean; stopAll?: boolean } = {}) {

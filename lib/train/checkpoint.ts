@@ -46,27 +46,47 @@ export function encodeSafetensors(file: TensorFile): Uint8Array {
   return out;
 }
 
-/** Parses safetensors bytes; `source` names the file in errors. */
-export function decodeSafetensors(bytes: Uint8Array, source = "checkpoint"): TensorFile {
+/** One tensor's entry in a safetensors header. */
+export interface HeaderEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+/**
+ * Reads a safetensors header: the tensor entries, the metadata, and where
+ * the data starts. Errors name `source` and say what is wrong.
+ */
+export function readSafetensorsHeader(
+  bytes: Uint8Array,
+  source: string,
+): { entries: [string, HeaderEntry][]; metadata: Record<string, string>; base: number } {
   if (bytes.length < 8) throw new Error(`${source}: too short to be a safetensors file`);
   const len = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
   if (8 + len > bytes.length) {
-    throw new Error(`${source}: header length ${len} runs past the end of the file (truncated?)`);
+    throw new Error(
+      `${source}: header length ${len} runs past the end of the file (truncated, or not safetensors?)`,
+    );
   }
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  let header: Record<string, HeaderEntry>;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + len)));
   } catch (e) {
     throw new Error(`${source}: unreadable header (${(e as Error).message})`);
   }
-  const base = 8 + len;
+  const { __metadata__: metadata, ...rest } = header as Record<string, unknown>;
+  return {
+    entries: Object.entries(rest) as [string, HeaderEntry][],
+    metadata: (metadata ?? {}) as Record<string, string>,
+    base: 8 + len,
+  };
+}
+
+/** Parses safetensors bytes; `source` names the file in errors. */
+export function decodeSafetensors(bytes: Uint8Array, source = "checkpoint"): TensorFile {
+  const { entries, metadata, base } = readSafetensorsHeader(bytes, source);
   const tensors: Record<string, StoredTensor> = {};
-  let metadata: Record<string, string> = {};
-  for (const [name, h] of Object.entries(header)) {
-    if (name === "__metadata__") {
-      metadata = h as unknown as Record<string, string>;
-      continue;
-    }
+  for (const [name, h] of entries) {
     const [from, to] = h.data_offsets;
     if (base + to > bytes.length) {
       throw new Error(`${source}: tensor "${name}" runs past the end of the file (truncated?)`);
