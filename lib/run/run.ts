@@ -21,7 +21,8 @@ import type { ArcGroup } from "../data/arc_dataset.ts";
 import { evaluateArc } from "../train/arc_eval.ts";
 import type { EvalMetrics } from "../train/evaluate.ts";
 import { checkpointConfig, restoreTrainer, trainerToFile } from "../train/state.ts";
-import { Trainer, type TrainMetrics, trainMetrics } from "../train/trainer.ts";
+import { type TrainMetrics, trainMetrics } from "../train/metrics.ts";
+import { Trainer } from "../train/trainer.ts";
 import { type Config, configDiff, withData } from "./config.ts";
 import { exists } from "../util/fs.ts";
 

@@ -1,7 +1,7 @@
 import { toyStudy } from "./testdata/toy_study.ts";
 import { assertEquals } from "../util/assert.ts";
 import type { RunSummary } from "./run.ts";
-import { expandStudy, type Study, values } from "./study.ts";
+import { expandStudy, type Study } from "./study.ts";
 import { runState, runSweep, type SweepEvent, type TrainFn } from "./sweep.ts";
 
 const study: Study = toyStudy;

@@ -97,6 +97,14 @@ export function signSgdRows(
   });
 }
 
+/** 1 for the puzzle-embedding rows some row of the batch uses, else 0, float [numIds]. */
+export function usedRows(ids: tf.Tensor1D, numIds: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    const hit = tf.equal(tf.reshape(ids, [-1, 1]), tf.range(0, numIds, 1, "int32")); // [B, numIds]
+    return tf.max(tf.cast(hit, "float32"), 0) as tf.Tensor1D;
+  });
+}
+
 /** Warm-up then cosine schedule of the reference; with minRatio 1 it is constant after warm-up. */
 export function learningRate(
   step: number,

@@ -14,17 +14,17 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Encoded, Sampler } from "../data/batches.ts";
-import { haltsNow } from "../model/halting.ts";
+import { continueTarget, haltsNow } from "../model/halting.ts";
 import { answerLoss, bceWithLogits, rowCorrectness } from "../model/losses.ts";
 import { initWeights, namesIn, type Weights } from "../model/init.ts";
 import { noGrad } from "../model/nograd.ts";
 import { createModel } from "../model/hrm.ts";
-import type { Question, State, TRM } from "../model/trm.ts";
+import type { TRM } from "../model/trm.ts";
 import type { Config } from "../run/config.ts";
 import { Prng } from "../util/prng.ts";
 import { Ema } from "./ema.ts";
 import { type EvalMetrics, evaluate } from "./evaluate.ts";
-import { Adam, learningRate, signSgdRows } from "./optim.ts";
+import { Adam, learningRate, signSgdRows, usedRows } from "./optim.ts";
 
 /** Per-row state kept across optimiser steps (reference: the ACT carry). */
 export interface Carry {
@@ -38,47 +38,6 @@ export interface Carry {
   labels: tf.Tensor2D;
   /** Puzzle identifier of each row's example, int32 [B]. */
   puzzleIds: tf.Tensor1D;
-}
-
-/** Names of the values in a training-metrics vector, in order. */
-export const TRAIN_METRICS = [
-  "loss",
-  "lmLoss",
-  "haltLoss",
-  "tokenAcc",
-  "exactAcc",
-  "haltAcc",
-  "stepsAtHalt",
-  "haltedFrac",
-] as const;
-export type TrainMetrics = Record<typeof TRAIN_METRICS[number], number>;
-
-/**
- * Turns the mean over steps of trainStep's vectors into metrics. Accuracy and
- * steps at halt are ratios of sums over the halted rows of all those steps,
- * so steps where no row halted do not count as zeros.
- */
-export function trainMetrics(mean: ArrayLike<number>): TrainMetrics {
-  const [loss, lmLoss, haltLoss, cell, haltRight, exact, steps, halted] = Array.from(mean);
-  const overHalted = (x: number | undefined) => (halted! > 0 ? x! / halted! : 0);
-  return {
-    loss: loss!,
-    lmLoss: lmLoss!,
-    haltLoss: haltLoss!,
-    tokenAcc: overHalted(cell),
-    haltAcc: overHalted(haltRight),
-    exactAcc: overHalted(exact),
-    stepsAtHalt: overHalted(steps),
-    haltedFrac: halted!,
-  };
-}
-
-/** 1 for the puzzle-embedding rows some row of the batch uses, else 0, float [numIds]. */
-function usedRows(ids: tf.Tensor1D, numIds: number): tf.Tensor1D {
-  return tf.tidy(() => {
-    const hit = tf.equal(tf.reshape(ids, [-1, 1]), tf.range(0, numIds, 1, "int32")); // [B, numIds]
-    return tf.max(tf.cast(hit, "float32"), 0) as tf.Tensor1D;
-  });
 }
 
 /** Weights, optimiser, EMA, carry and step counter of one run. */
@@ -143,7 +102,7 @@ export class Trainer {
 
   /**
    * One optimiser step. Returns its statistics as a tensor (read them with
-   * {@link trainMetrics}) without reading it, so no data sync happens here.
+   * `trainMetrics` in metrics.ts) without reading it, so no data sync happens here.
    *
    * With `accumulate` = k the batch is k micro-batches, each with its own
    * carry, run one after the other; their gradients are averaged before the
@@ -277,7 +236,8 @@ export class Trainer {
       let halt: tf.Tensor = tf.scalar(0);
       if (halting !== "none") halt = tf.sum(bceWithLogits(out.qHalt, r.exact));
       if (halting === "qAct") {
-        const target = this.#continueTarget({ inputs: c.inputs, puzzleIds }, out.state, c.steps);
+        const q = { inputs: c.inputs, puzzleIds };
+        const target = continueTarget(this.model, this.weights, q, out.state, c.steps);
         halt = tf.add(halt, tf.sum(bceWithLogits(out.qContinue, target)));
       }
       kept = {
@@ -341,24 +301,6 @@ export class Trainer {
     };
     tf.dispose([loss, kept.qHalt, kept.qContinue, kept.exact, kept.stats, c.y, c.z, c.steps]);
     return { grads, metrics: result.metrics, puzzleIds };
-  }
-
-  /**
-   * HRM's Q-learning target for q_continue: the value of going on, read from
-   * an extra forward pass on the new state, without gradient (no replay
-   * buffer, no target network, as the reference): sigmoid(q_halt') at the
-   * last step, else sigmoid(max(q_halt', q_continue')).
-   */
-  #continueTarget(q: Question, next: State, steps: tf.Tensor1D): tf.Tensor1D {
-    const nSup = this.cfg.model.supervisionSteps;
-    return noGrad(() =>
-      tf.tidy(() => {
-        const ahead = this.model.supervisionStep(this.weights, q, next);
-        const isLast = tf.greaterEqual(tf.add(steps, 1), nSup);
-        const best = tf.where(isLast, ahead.qHalt, tf.maximum(ahead.qHalt, ahead.qContinue));
-        return tf.sigmoid(best) as tf.Tensor1D;
-      })
-    );
   }
 
   /** Evaluates the evaluation weights on held-out data. */

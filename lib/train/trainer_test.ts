@@ -5,7 +5,8 @@ import { resolveConfig } from "../run/config.ts";
 import { useBackend } from "./backend.ts";
 import { decodeSafetensors, encodeSafetensors } from "./checkpoint.ts";
 import { restoreTrainer, trainerToFile } from "./state.ts";
-import { Trainer, trainMetrics } from "./trainer.ts";
+import { trainMetrics } from "./metrics.ts";
+import { Trainer } from "./trainer.ts";
 
 await useBackend("wasm");
 
