@@ -223,6 +223,29 @@ export function flattenConfig(cfg: Config): Record<string, string | number | boo
   return Object.assign({}, ...SECTIONS.map((s) => cfg[s]));
 }
 
+/**
+ * Keys a resumed run may change: they say how long to train and how often to
+ * log, evaluate and save, not what is trained (so `--resume --timeBudgetMin 60`
+ * extends a run). `steps` is one of them only with a constant lr after
+ * warm-up (lrMinRatio 1), where it does not shape the schedule.
+ */
+const SCHEDULE_KEYS = [
+  "timeBudgetMin",
+  "evalEvery",
+  "evalLimit",
+  "evalBatchSize",
+  "checkpointEvery",
+  "logEvery",
+  "threads",
+];
+
+/** Differences that forbid resuming `saved` as `cfg` ("key: a -> b"). */
+export function resumeDiff(saved: Config, cfg: Config): string[] {
+  const free = new Set(SCHEDULE_KEYS);
+  if (saved.train.lrMinRatio === 1 && cfg.train.lrMinRatio === 1) free.add("steps");
+  return configDiff(saved, cfg).filter((d) => !free.has(d.split(":")[0]!));
+}
+
 /** Leaves that differ between two configs, as "key: a -> b". */
 export function configDiff(a: Config, b: Config): string[] {
   const fa = flattenConfig(a), fb = flattenConfig(b);

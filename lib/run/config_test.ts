@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
-import { configDiff, flattenConfig, resolveConfig } from "./config.ts";
+import { configDiff, flattenConfig, resolveConfig, resumeDiff } from "./config.ts";
 import { parseCommandLine } from "./cli.ts";
 import { configHash } from "./run_id.ts";
 
@@ -71,4 +71,23 @@ Deno.test("parseCommandLine() reads own flags, config keys and rejects typos", (
   assertEquals(p.overrides, { n: "3", T: "2" });
   assertThrows(() => parseCommandLine(["--latentStep", "3"]), 'did you mean "latentSteps"');
   assertThrows(() => parseCommandLine(["--lr"]), "--lr needs a value");
+});
+
+Deno.test("resumeDiff() lets a resumed run change its length and logging, nothing it trains", () => {
+  const a = resolveConfig("cpu");
+  const longer = resolveConfig("cpu", {
+    timeBudgetMin: 60,
+    steps: 5000,
+    evalEvery: 100,
+    threads: 1,
+  });
+  assertEquals(resumeDiff(a, longer), []);
+  assertEquals(resumeDiff(a, resolveConfig("cpu", { lr: 0.01, timeBudgetMin: 60 })), [
+    "lr: 0.001 -> 0.01",
+  ]);
+  // With a cosine schedule the total steps shape the lr, so they may not change.
+  const cos = resolveConfig("cpu", { lrMinRatio: 0.1 });
+  assertEquals(resumeDiff(cos, resolveConfig("cpu", { lrMinRatio: 0.1, steps: 10 })), [
+    "steps: 100000 -> 10",
+  ]);
 });

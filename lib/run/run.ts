@@ -23,7 +23,7 @@ import type { EvalMetrics } from "../train/evaluate.ts";
 import { checkpointConfig, restoreTrainer, trainerToFile } from "../train/state.ts";
 import { type TrainMetrics, trainMetrics } from "../train/metrics.ts";
 import { Trainer } from "../train/trainer.ts";
-import { type Config, configDiff, withData } from "./config.ts";
+import { type Config, resumeDiff, withData } from "./config.ts";
 import { exists } from "../util/fs.ts";
 
 /** What a run reports while it works. */
@@ -144,7 +144,7 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
     if (out) await Deno.mkdir(out, { recursive: true });
     if (opts.resume && ckpt && await exists(ckpt)) {
       const file = await loadTensorFile(ckpt);
-      const diff = configDiff(checkpointConfig(file, ckpt), cfg);
+      const diff = resumeDiff(checkpointConfig(file, ckpt), cfg);
       if (diff.length) {
         throw new Error(`cannot resume ${out} with a different config:\n  ${diff.join("\n  ")}`);
       }
