@@ -1,32 +1,64 @@
 /**
- * Training-step throughput of the kit against the PyTorch CPU anchor, at the
- * anchor's shape (seq 81, hidden 128, batch 32, n=6, T=3, mlp mixer, 2 layers):
+ * Training-step throughput and memory of the kit against the PyTorch CPU
+ * anchor (../shared/bench/trm_torch.py), at several shapes (seq 81, n=6, T=3,
+ * 2 layers; hidden, mixer and batch vary):
  *
- *   deno task bench [--json] [--steps 5] [--threads 1] [--hiddenSize 256 --batchSize 16 ...]
+ *   deno task bench [--steps 2] [--reps 1] [--threads N] [--json] [--out PATH]
+ *   deno task bench --grid                      # hidden {128,256,512} x mixer x batch {8,16,32}
+ *   deno task bench --shapes mlp:128:32,attention:256:16
+ *   deno task bench --hiddenSize 256 --batchSize 16 --mixer mlp   # one shape, as before
+ *   deno task bench --memory                    # peak memory against T and N_sup
+ *   deno task bench --stockLayers               # the readable layers (setFastLayers(false))
  *
- * `--threads` sets the kit's wasm threads (default: one per core); the anchor gets as many.
+ * Per shape: the full step (mean of `--steps` after a warm-up), its parts timed
+ * one by one with a sync after each (`--reps`, median), peak tensor bytes of a
+ * step (tf.profile) and the process RSS, and the anchor run in the same
+ * invocation with 1 thread and with the kit's thread count (the ratio is taken
+ * against the faster). Prints a table (or JSON lines with `--json`) and writes
+ * JSON lines to results/bench/<date>-<commit>.jsonl (`--out ""`: nowhere).
  *
- * To match the anchor exactly the kit runs here without the puzzle prefix,
- * with AdamW, softmax cross-entropy and no EMA (the anchor has none of them).
+ * To match the anchor the kit runs without the puzzle prefix, with AdamW,
+ * softmax cross-entropy and no EMA in the full step (EMA is timed as a part).
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs-core";
 import { Sampler } from "@kit/data/batches.ts";
 import { generateSudokuSet } from "@kit/data/sudoku.ts";
 import { parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { resolveConfig } from "@kit/run/config.ts";
-import { useBackend } from "@kit/train/backend.ts";
-import { matMulGflops, stepFlops, torchAnchor } from "@kit/train/bench.ts";
+import { codeVersion } from "@kit/run/run.ts";
+import { type BackendInfo, useBackend } from "@kit/train/backend.ts";
+import {
+  type BenchRow,
+  type BenchShape,
+  DEFAULT_SHAPES,
+  formatBenchTable,
+  gridShapes,
+  loadAverage,
+  matMulGflops,
+  parseShapes,
+  stepFlops,
+  timeParts,
+  torchAnchor,
+  trainerParts,
+} from "@kit/train/bench.ts";
 import { measureEvalBytes, measureStepBytes } from "@kit/train/memory.ts";
 import { Trainer } from "@kit/train/trainer.ts";
 import { Prng } from "@kit/util/prng.ts";
 import { swigluWidth, totalLength } from "@kit/model/config.ts";
+import { setFastLayers } from "@kit/model/layers.ts";
 
 const FLAGS = {
   json: "boolean",
   steps: "string",
+  reps: "string",
   anchor: "string",
   memory: "boolean",
+  grid: "boolean",
+  shapes: "string",
+  out: "string",
+  stockLayers: "boolean",
   help: "boolean",
 } as const;
 const ANCHOR = {
@@ -37,17 +69,124 @@ const ANCHOR = {
   mixer: "mlp",
   layers: 2,
 };
+const USAGE =
+  "usage: deno task bench [--steps N (2)] [--reps N (1)] [--threads N (0: one per core)] [--json] [--out PATH]\n" +
+  "                       [--grid | --shapes mixer:hidden:batch,... | --hiddenSize N --batchSize N --mixer mlp|attention]\n" +
+  "                       [--anchor PATH ('' skips PyTorch)] [--backend wasm|cpu|webgpu] [--stockLayers]\n" +
+  "       deno task bench --memory";
 
 export async function main(args: string[]): Promise<number> {
   const p = parseCommandLine(args, FLAGS);
   if (p.flags.help) {
-    console.log(
-      "usage: deno task bench [--json] [--steps N] [--threads N (0: one per core)] [--anchor PATH] [--hiddenSize N --batchSize N --mixer mlp|attention ...]",
-    );
+    console.log(USAGE);
     return 0;
   }
   if (p.flags.memory) return await memoryTable(p.overrides, Boolean(p.flags.json));
-  const steps = Number(p.flags.steps ?? 5);
+  // The readable layers instead of their faster equivalents: before/after timings side by side.
+  if (p.flags.stockLayers) setFastLayers(false);
+  const steps = positive(p.flags.steps, 2, "--steps");
+  const reps = positive(p.flags.reps, 1, "--reps");
+  const { hiddenSize, batchSize, mixer, ...rest } = p.overrides;
+  let shapes: readonly BenchShape[] = DEFAULT_SHAPES;
+  if (typeof p.flags.shapes === "string") shapes = parseShapes(p.flags.shapes);
+  else if (p.flags.grid) shapes = gridShapes();
+  else if (hiddenSize ?? batchSize ?? mixer) {
+    const c = resolveConfig("paper", { ...ANCHOR, ...p.overrides }).model;
+    shapes = [{
+      mixer: c.mixer as BenchShape["mixer"],
+      hidden: c.hiddenSize,
+      batch: Number(batchSize ?? ANCHOR.batchSize),
+    }];
+  }
+  const cfg0 = resolveConfig("paper", { ...ANCHOR, ...rest });
+  const backend = await useBackend(cfg0.run.backend, { threads: cfg0.run.threads });
+  const anchorPath = (p.flags.anchor as string | undefined) ??
+    new URL("../../shared/bench/trm_torch.py", import.meta.url).pathname;
+  const version = await codeVersion();
+  const outPath = (p.flags.out as string | undefined) ?? defaultOutPath(version);
+  const meta = {
+    kind: "meta",
+    date: new Date().toISOString(),
+    code: version,
+    deno: Deno.version.deno,
+    backend: backend.name,
+    threads: backend.threads,
+    tfjs: backend.tfjsVersion,
+    steps,
+    reps,
+    fast_layers: !p.flags.stockLayers,
+    command: `deno task bench ${args.join(" ")}`.trim(),
+    load_start: loadAverage(),
+  };
+  const lines: unknown[] = [meta];
+  if (p.flags.json) console.log(JSON.stringify(meta));
+  else {
+    console.log(
+      `training step at seq 81, n=6, T=3, 2 layers; kit on ${backend.name} (${backend.threads} thread(s)); ` +
+        `load average at start ${meta.load_start ?? "?"}`,
+    );
+  }
+  const rows: BenchRow[] = [];
+  for (const shape of shapes) {
+    const row = await benchShape(shape, rest, backend, { steps, reps, anchorPath });
+    rows.push(row.row);
+    lines.push({
+      kind: "shape",
+      ...row.row,
+      plain_matmul_gflops_per_s: row.plain,
+      torch: row.torch,
+    });
+    if (p.flags.json) console.log(JSON.stringify(lines.at(-1)));
+    else {
+      const r = row.row;
+      console.log(
+        `  ${shape.mixer} hidden ${shape.hidden} batch ${shape.batch}: ${r.tokens_per_s} tokens/s, ` +
+          `ratio ${r.ratio ?? "-"} (${row.why || "anchor ran"}), load ${r.load.join("-")}`,
+      );
+    }
+  }
+  if (!p.flags.json) {
+    console.log("");
+    console.log(formatBenchTable(rows));
+    console.log(
+      "\nparts (s): noGrad = T-1 recursions without gradient; fwd = forward of the gradient recursion, " +
+        "heads and loss; bwd = variableGrads of it minus fwd; opt = AdamW; sum = noGrad+fwd+bwd+opt " +
+        "(compare with step s); ema is not in the step here (the anchor has none).",
+    );
+  }
+  if (outPath) {
+    await Deno.mkdir(new URL(".", `file://${Deno.realPathSync(".")}/${outPath}`), {
+      recursive: true,
+    });
+    await Deno.writeTextFile(outPath, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+    if (!p.flags.json) console.log(`results written to ${outPath}`);
+  }
+  return 0;
+}
+
+/** results/bench/<yyyy-mm-dd>-<commit>.jsonl, relative to the working directory. */
+function defaultOutPath(version: string): string {
+  const date = new Date().toISOString().slice(0, 10);
+  return `results/bench/${date}-${version.replace("+", "-")}.jsonl`;
+}
+
+function positive(text: unknown, fallback: number, flag: string): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!(Number.isInteger(n) && n > 0)) {
+    throw new Error(`${flag} must be a positive integer, got "${text}"`);
+  }
+  return n;
+}
+
+/** Full step, parts, memory and the anchor at one shape. */
+async function benchShape(
+  shape: BenchShape,
+  overrides: Record<string, string>,
+  backend: BackendInfo,
+  opts: { steps: number; reps: number; anchorPath: string },
+): Promise<{ row: BenchRow; plain: number; torch: Record<string, unknown>[]; why: string }> {
+  const loadStart = loadAverage();
   const cfg = resolveConfig("paper", {
     ...ANCHOR,
     puzzlePrefix: 0,
@@ -56,83 +195,91 @@ export async function main(args: string[]): Promise<number> {
     ema: false,
     warmupSteps: 0,
     haltExploration: 0,
-    ...p.overrides,
+    ...overrides,
+    hiddenSize: shape.hidden,
+    batchSize: shape.batch,
+    mixer: shape.mixer,
   });
-  const backend = await useBackend(cfg.run.backend, { threads: cfg.run.threads });
-  const m = cfg.model, b = cfg.train.batchSize;
+  const m = cfg.model, b = shape.batch;
   const puzzles = generateSudokuSet(Math.max(64, b), { size: 9, blanks: 50, prng: new Prng(0) });
-  const trainer = new Trainer(cfg, new Sampler(puzzles, { augment: false, seed: 0 }));
+  const sampler = new Sampler(puzzles, { augment: false, seed: 0 });
+  const trainer = new Trainer(cfg, sampler);
   const step = async () => {
     const r = trainer.trainStep();
     await r.data(); // wait for the step, as the anchor's .backward()/.step() do
     r.dispose();
   };
-  await step(); // warm-up
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) await step();
-  const stepSec = (performance.now() - t0) / 1000 / steps;
-  trainer.dispose();
+  let stepSec: number, peak: number;
+  let parts;
+  try {
+    await step(); // warm-up: also allocates the optimiser's moments
+    const t0 = performance.now();
+    for (let i = 0; i < opts.steps; i++) await step();
+    stepSec = (performance.now() - t0) / 1000 / opts.steps;
+    const runner = trainerParts(trainer, new Sampler(puzzles, { augment: false, seed: 1 }).next(b));
+    try {
+      parts = await timeParts(runner, opts.reps);
+    } finally {
+      runner.dispose();
+    }
+    // Peak of live tensors during one step, weights and moments included (profiling syncs each kernel: untimed).
+    peak = (await tf.profile(async () => await step())).peakBytes;
+  } finally {
+    trainer.dispose();
+  }
+  const rss = Deno.memoryUsage().rss;
   const tokens = b * m.seqLen;
-  const flops = stepFlops(m, b);
   // Reference point: the widest plain matMul of the step, which runs on wasm's fast path.
-  const l = totalLength(m), ic = swigluWidth(m.hiddenSize, m.expansion);
-  const plain = await matMulGflops(b * l, m.hiddenSize, 2 * ic);
-  const kit = {
-    impl: `trm-kit-${backend.name}`,
-    threads: backend.threads,
-    mixer: m.mixer,
-    hidden: m.hiddenSize,
-    batch: b,
-    seq: m.seqLen,
-    n: m.latentSteps,
-    T: m.recursions,
-    step_s: +stepSec.toFixed(4),
-    tokens_per_s: +(tokens / stepSec).toFixed(1),
-    gflops_per_s: +(flops / stepSec / 1e9).toFixed(2),
-    plain_matmul_gflops_per_s: +plain.toFixed(2),
-  };
-  const anchorPath = (p.flags.anchor as string | undefined) ??
-    new URL("../../shared/bench/trm_torch.py", import.meta.url).pathname;
-  // The anchor runs with 1 thread and with the kit's thread count; the ratio is
-  // taken against the faster of the two (on the build machine torch 1.13 was
-  // slower with 2 threads than with 1 at this shape).
-  const threadCounts = [...new Set([1, backend.threads])];
+  const plain = await matMulGflops(
+    b * totalLength(m),
+    m.hiddenSize,
+    2 * swigluWidth(m.hiddenSize, m.expansion),
+    5,
+  );
   const anchors: Record<string, unknown>[] = [];
   let why = "";
-  for (const threads of threadCounts) {
-    const a = await torchAnchor(anchorPath, {
-      hidden: m.hiddenSize,
-      batch: b,
-      seq: m.seqLen,
-      n: m.latentSteps,
-      T: m.recursions,
-      layers: m.layers,
-      heads: m.heads,
-      mixer: m.mixer === "mlp" ? "mlp" : "attn",
-      steps,
-      threads,
-    });
-    if (a.ok) anchors.push(a.result);
-    else why = a.reason;
-  }
-  const best = Math.max(0, ...anchors.map((a) => Number(a.tokens_per_s)));
-  const ratio = best > 0 ? +(kit.tokens_per_s / best).toFixed(3) : null;
-  if (p.flags.json) {
-    console.log(JSON.stringify({ kit, torch: anchors.length ? anchors : { error: why }, ratio }));
-  } else {
-    console.log(
-      `training step at seq ${m.seqLen}, hidden ${m.hiddenSize}, batch ${b}, n=${m.latentSteps}, T=${m.recursions}, ${m.mixer} mixer`,
-    );
-    console.log(
-      `  kit (${backend.name}, ${backend.threads} thread(s)): ${kit.tokens_per_s} tokens/s, ${kit.step_s} s/step, ${kit.gflops_per_s} GFLOP/s (plain matMul ${kit.plain_matmul_gflops_per_s} GFLOP/s)`,
-    );
-    for (const a of anchors) {
-      console.log(`  pytorch (${a.threads} thread(s)): ${a.tokens_per_s} tokens/s`);
+  if (opts.anchorPath) {
+    for (const threads of [...new Set([1, backend.threads])]) {
+      const a = await torchAnchor(opts.anchorPath, {
+        hidden: m.hiddenSize,
+        batch: b,
+        seq: m.seqLen,
+        n: m.latentSteps,
+        T: m.recursions,
+        layers: m.layers,
+        heads: m.heads,
+        mixer: m.mixer === "mlp" ? "mlp" : "attn",
+        steps: opts.steps,
+        threads,
+      });
+      if (a.ok) anchors.push(a.result);
+      else why = a.reason;
     }
-    if (!anchors.length) console.log(`  pytorch anchor not run: ${why}`);
-    if (ratio !== null) console.log(`  ratio to the faster anchor: ${ratio}`);
-  }
-  return 0;
+  } else why = "skipped (--anchor '')";
+  const best = anchors.length ? Math.max(...anchors.map((a) => Number(a.tokens_per_s))) : null;
+  const tokensPerSec = tokens / stepSec;
+  const r3 = (x: number) => +x.toFixed(4);
+  const row: BenchRow = {
+    shape,
+    tokens,
+    step_s: r3(stepSec),
+    tokens_per_s: +tokensPerSec.toFixed(1),
+    gflops_per_s: +(stepFlops(m, b) / stepSec / 1e9).toFixed(2),
+    parts: {
+      noGrad: r3(parts.noGrad),
+      gradForward: r3(parts.gradForward),
+      backward: r3(parts.backward),
+      optimizer: r3(parts.optimizer),
+      ema: r3(parts.ema),
+    },
+    parts_sum_s: r3(parts.noGrad + parts.gradForward + parts.backward + parts.optimizer),
+    peak_tensor_mb: +(peak / 2 ** 20).toFixed(1),
+    rss_mb: +(rss / 2 ** 20).toFixed(0),
+    torch_tokens_per_s: best,
+    ratio: best ? +(tokensPerSec / best).toFixed(3) : null,
+    load: [loadStart, loadAverage()],
+  };
+  return { row, plain: +plain.toFixed(2), torch: anchors, why };
 }
 
 /**

@@ -9,6 +9,10 @@
  *   `@tensorflow/tfjs-node`, loaded only if the user installed it
  *   (`deno task setup:gpu`); its install script downloads libtensorflow, so it
  *   is never a dependency of the kit or its tests.
+ * - `webgpu`: `@tensorflow/tfjs-backend-webgpu` on Deno's WebGPU. Needs an
+ *   adapter: a GPU with Vulkan/Metal drivers, or Mesa's software one
+ *   (`apt-get install -y mesa-vulkan-drivers`: llvmpipe, correct but slower
+ *   than wasm). `dataSync()` throws there: the kit reads tensors with `await t.data()`.
  *
  * @module
  */
@@ -16,7 +20,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { initWasmWithThreads } from "./wasm_threads.ts";
 
 /** Backends the kit can run on. */
-export const BACKENDS = ["wasm", "cpu", "tensorflow"] as const;
+export const BACKENDS = ["wasm", "cpu", "tensorflow", "webgpu"] as const;
 /** One of {@link BACKENDS}. */
 export type BackendName = typeof BACKENDS[number];
 
@@ -80,6 +84,29 @@ async function loadTensorflow(): Promise<string> {
   );
 }
 
+/** What `navigator.gpu.requestAdapter()` finds, described; undefined when there is none. */
+export async function webgpuAdapter(): Promise<string | undefined> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return undefined;
+  const adapter = await gpu.requestAdapter().catch(() => null) as
+    | { info?: { description?: string; vendor?: string } }
+    | null;
+  if (!adapter) return undefined;
+  return adapter.info?.description || adapter.info?.vendor || "unnamed adapter";
+}
+
+async function loadWebgpu(): Promise<string> {
+  const adapter = await webgpuAdapter();
+  if (!adapter) {
+    throw new Error(
+      "the webgpu backend needs a WebGPU adapter and navigator.gpu.requestAdapter() found none " +
+        "(install GPU drivers, or `apt-get install -y mesa-vulkan-drivers` for a slow software one)",
+    );
+  }
+  await import("@tensorflow/tfjs-backend-webgpu");
+  return `@tensorflow/tfjs-backend-webgpu (${adapter})`;
+}
+
 /** Starts the wasm backend with `threads` threads if it can, else with one; says why not. */
 async function startWasm(threads: number): Promise<{ threads: number; note?: string }> {
   await import("@tensorflow/tfjs-backend-wasm");
@@ -124,6 +151,9 @@ export async function useBackend(
       break;
     case "tensorflow":
       provider = await loadTensorflow();
+      break;
+    case "webgpu":
+      provider = await loadWebgpu();
       break;
   }
   if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" failed to initialise`);
