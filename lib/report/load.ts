@@ -120,8 +120,12 @@ export interface CurvePoint {
   /** The run's varied values, e.g. "n=6, T=3". */
   variant: string;
   step: number;
-  /** "train" (training log lines) or "eval" (held-out evaluations, the final one included). */
-  split: "train" | "eval";
+  /**
+   * "train" (training log lines), "eval" (held-out evaluations, the final one
+   * included), or "supervision": the final evaluation's exact accuracy after
+   * each supervision step, with `step` the supervision step (1..N_sup).
+   */
+  split: "train" | "eval" | "supervision";
   metric: string;
   value: number;
 }
@@ -158,6 +162,11 @@ export async function loadCurves(
       for (const [metric, value] of Object.entries(rec)) {
         if (metric === "step" || typeof value !== "number") continue;
         out.push({ ...base, step: rec.step, split, metric, value });
+      }
+      if (rec.kind === "final" && Array.isArray(rec.exactByStep)) {
+        (rec.exactByStep as number[]).forEach((value, k) =>
+          out.push({ ...base, step: k + 1, split: "supervision", metric: "exactAcc", value })
+        );
       }
     }
   }

@@ -215,7 +215,7 @@ const textColor = { condition: { test: "datum.acc > 60", value: "black" }, value
  */
 export function learningCurves(
   points: CurvePoint[],
-  opts: { metric?: string; split?: "train" | "eval" } = {},
+  opts: { metric?: string; split?: CurvePoint["split"] } = {},
 ): Figure {
   const metric = opts.metric ?? "exactAcc", split = opts.split ?? "eval";
   const pts = points.filter((p) => p.metric === metric && p.split === split);
@@ -235,8 +235,11 @@ export function learningCurves(
       hi: b.hi,
       seeds: b.n,
     }));
-  const what = `${split === "eval" ? "held-out" : "training"} ${METRIC_LABELS[metric] ?? metric}`;
-  const x = { field: "step", type: "quantitative", title: "training step" };
+  const what = `${split === "train" ? "training" : "held-out"} ${METRIC_LABELS[metric] ?? metric}`;
+  const bySupervision = split === "supervision";
+  const x = bySupervision
+    ? { field: "step", type: "ordinal", title: "supervision step", axis: { labelAngle: 0 } }
+    : { field: "step", type: "quantitative", title: "training step" };
   // Legend symbols look like the lines, not like the faint bands (both layers must say so).
   const color = {
     field: "variant",
@@ -246,8 +249,12 @@ export function learningCurves(
   };
   return {
     ...base(
-      `Learning curves: ${what.replace(/ \(%\)$/, "")} by variant`,
-      "line: mean over seeds; band: ± std",
+      bySupervision
+        ? `Deep supervision: ${what.replace(/ \(%\)$/, "")} after each supervision step`
+        : `Learning curves: ${what.replace(/ \(%\)$/, "")} by variant`,
+      bySupervision
+        ? "final model, all N_sup steps run; line: mean over seeds; band: ± std"
+        : "line: mean over seeds; band: ± std",
     ),
     width: 440,
     height: 260,

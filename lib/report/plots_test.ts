@@ -130,3 +130,32 @@ Deno.test("rasterize() draws the text (the font is found) at twice the SVG size"
   assert(dark > 300, `only ${dark} dark pixels: is the font missing?`);
   assertEquals([...img.png().slice(1, 4)].map((c) => String.fromCharCode(c)).join(""), "PNG");
 });
+
+Deno.test("learningCurves() by supervision step reads the final evaluation's exactByStep", async () => {
+  const curves = [0.1, 0.4, 0.5].flatMap((v, k) => [
+    {
+      runId: "a",
+      seed: 0,
+      variant: "T=1",
+      step: k + 1,
+      split: "supervision" as const,
+      metric: "exactAcc",
+      value: v,
+    },
+    {
+      runId: "b",
+      seed: 0,
+      variant: "T=2",
+      step: k + 1,
+      split: "supervision" as const,
+      metric: "exactAcc",
+      value: v / 2,
+    },
+  ]);
+  const spec = learningCurves(curves, { split: "supervision" });
+  assert(JSON.stringify(spec.title).includes("after each supervision step"));
+  const svg = await render(spec);
+  assertEquals(countMarks(svg, "line"), 2);
+  const values = (spec.data as { values: { step: number; mean: number }[] }).values;
+  assertEquals(values.find((v) => v.step === 3 && v.mean === 50) !== undefined, true);
+});

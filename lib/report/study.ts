@@ -46,8 +46,15 @@ export function studyFigures(runs: pl.DataFrame, curves: CurvePoint[]): Record<s
   if (varied.includes("latentSteps") && varied.includes("recursions") && isGrid(runs)) {
     out.accuracy_n_T = accuracyHeatmap(runs);
   }
-  if (curves.some((p) => p.split === "eval" && p.metric === "exactAcc")) {
+  // A held-out curve needs evaluations during training (evalEvery > 0), not only the final one.
+  const evalSteps = new Set(
+    curves.filter((p) => p.split === "eval" && p.metric === "exactAcc").map((p) => p.step),
+  );
+  if (evalSteps.size > 1) {
     out.curves_exact = learningCurves(curves, { metric: "exactAcc", split: "eval" });
+  }
+  if (curves.some((p) => p.split === "supervision")) {
+    out.exact_by_supervision_step = learningCurves(curves, { split: "supervision" });
   }
   if (curves.some((p) => p.split === "train" && p.metric === "loss")) {
     out.curves_loss = learningCurves(curves, { metric: "loss", split: "train" });
@@ -91,8 +98,18 @@ export async function writeStudyReport(
   } catch (e) {
     notes.push(`${study}: no learning curves (${e instanceof Error ? e.message : e})`);
   }
-  for (const [name, spec] of Object.entries(studyFigures(runs, curves))) {
-    files.push(...await saveFigure(spec, `${results}/figures/${study}_${name}`));
+  const figures = studyFigures(runs, curves);
+  // Figures the study no longer gets (e.g. re-run with other settings) are removed; study
+  // names are kebab-case, so "<study>_" prefixes only this study's figures.
+  const dir = `${results}/figures`;
+  const kept = new Set(Object.keys(figures).map((n) => `${study}_${n}`));
+  await Deno.mkdir(dir, { recursive: true });
+  for await (const e of Deno.readDir(dir)) {
+    const stem = e.name.replace(/\.(vl\.json|svg|png)$/, "");
+    if (stem.startsWith(`${study}_`) && !kept.has(stem)) await Deno.remove(`${dir}/${e.name}`);
+  }
+  for (const [name, spec] of Object.entries(figures)) {
+    files.push(...await saveFigure(spec, `${dir}/${study}_${name}`));
   }
   return { files, notes };
 }
