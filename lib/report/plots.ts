@@ -45,7 +45,10 @@ export function accuracyVsDepth(runs: pl.DataFrame, opts: { paper?: boolean } = 
   const kit = (summarize(doneRuns(runs), { by: keys, metrics: ["exactAcc"] }).toRecords() as Row[])
     .map((g) => ({
       source: KIT,
-      series: [g.arch ? String(g.arch).toUpperCase() : "", `${g.layers} layers`]
+      series: [
+        g.arch ? String(g.arch).toUpperCase() : "",
+        `${g.layers} layer${Number(g.layers) === 1 ? "" : "s"}`,
+      ]
         .filter(Boolean).join(", "),
       config: variantLabel(g, keys.filter((k) => k !== "arch")),
       depth: Number(g.depth),
