@@ -6,7 +6,8 @@
  * Trains every run not yet done into <results>/runs/<runId>/ (shared between
  * studies), skipping finished runs and retrying failed or interrupted ones,
  * then writes <results>/<study>/runs.parquet and runs.csv. `--list` lists the
- * studies; extra `--KEY VALUE` flags apply to every point (not to varied keys).
+ * studies; extra `--KEY VALUE` flags apply to every point (not to varied keys);
+ * `--only "T=1|2,n=2|4"` runs (and tabulates) just the matching points.
  *
  * @module
  */
@@ -14,17 +15,18 @@ import { parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { PRESETS } from "@kit/run/presets.ts";
 import { progressPrinter } from "@kit/run/progress.ts";
 import { writeStudyTable } from "@kit/run/results.ts";
-import { expandStudy, firstSeeds, variedKeys } from "@kit/run/study.ts";
+import { expandStudy, filterPlan, firstSeeds, variedKeys } from "@kit/run/study.ts";
 import { describeEvent, runSweep } from "@kit/run/sweep.ts";
 import { STUDIES } from "./sweeps/mod.ts";
 
 const USAGE = `usage: deno task sweep <study> [--preset ${
   PRESETS.join("|")
-}] [--seeds K] [--results DIR] [--KEY VALUE ...]`;
+}] [--seeds K] [--results DIR] [--only "T=1|2,n=2"] [--KEY VALUE ...]`;
 const FLAGS = {
   preset: "string",
   seeds: "string",
   results: "string",
+  only: "string",
   list: "boolean",
   quiet: "boolean",
   help: "boolean",
@@ -47,7 +49,8 @@ export async function main(args: string[]): Promise<number> {
   }
   const preset = (p.flags.preset as string | undefined) ?? "cpu";
   const seeds = p.flags.seeds === undefined ? undefined : firstSeeds(Number(p.flags.seeds));
-  const plan = expandStudy(study, { preset, seeds, overrides: p.overrides });
+  const all = expandStudy(study, { preset, seeds, overrides: p.overrides });
+  const plan = p.flags.only ? filterPlan(all, String(p.flags.only)) : all;
   const results = (p.flags.results as string | undefined) ?? "results";
   const table = { study: study.name, varied: variedKeys(study) };
   const controller = new AbortController();

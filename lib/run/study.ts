@@ -163,3 +163,30 @@ export function firstSeeds(k: number): number[] {
   }
   return Array.from({ length: k }, (_, i) => i);
 }
+
+/**
+ * The runs of `plan` whose config matches `only`, e.g. "T=1|2,n=2|4": for
+ * each key (leaf name or alias) one of the `|`-separated values. For running
+ * part of a grid when time is short; the study's table then holds that part.
+ */
+export function filterPlan(plan: readonly PlannedRun[], only: string): PlannedRun[] {
+  const wanted = only.split(",").filter((c) => c.trim()).map((clause) => {
+    const [key, values] = clause.split("=");
+    if (!key || values === undefined) {
+      throw new Error(`--only "${only}": write key=value|value,... (got "${clause}")`);
+    }
+    const [section, leaf] = findKey(key.trim());
+    return { section, leaf, values: values.split("|").map((v) => v.trim()) };
+  });
+  const kept = plan.filter((run) =>
+    wanted.every((w) =>
+      w.values.includes(
+        String((run.config[w.section] as unknown as Record<string, unknown>)[w.leaf]),
+      )
+    )
+  );
+  if (!kept.length) {
+    throw new Error(`--only "${only}" matches none of the study's ${plan.length} runs`);
+  }
+  return kept;
+}

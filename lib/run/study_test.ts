@@ -1,6 +1,6 @@
 import { toyStudy } from "./testdata/toy_study.ts";
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
-import { expandStudy, firstSeeds, type Study, values, variedKeys } from "./study.ts";
+import { expandStudy, filterPlan, firstSeeds, type Study, values, variedKeys } from "./study.ts";
 
 const study: Study = toyStudy;
 
@@ -74,4 +74,14 @@ Deno.test("expandStudy() refuses clashing axes, overridden varied keys and inval
     'study "toy": points x and y resolve to the same config',
   );
   assertThrows(() => firstSeeds(0), "--seeds needs a positive integer, got 0");
+});
+
+Deno.test("filterPlan() keeps the runs whose config matches every key's values", () => {
+  const plan = expandStudy(study, { preset: "smoke" });
+  const some = filterPlan(plan, "mixer=mlp, n=3|7");
+  assertEquals(some.length, 2); // mlp x shallow (n=3), two seeds
+  assert(some.every((r) => r.config.model.mixer === "mlp" && r.config.model.latentSteps === 3));
+  assertThrows(() => filterPlan(plan, "layers=9"), "matches none");
+  assertThrows(() => filterPlan(plan, "mixr=mlp"), 'did you mean "mixer"');
+  assertThrows(() => filterPlan(plan, "mixer"), "write key=value");
 });
