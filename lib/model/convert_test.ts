@@ -13,17 +13,9 @@ import {
 import { decodeAnySafetensors } from "./convert_io.ts";
 import { weightSpecs } from "./init.ts";
 import { loadGolden } from "./parity_util.ts";
+import { tinyConfig } from "./testdata/tiny.ts";
 
-const mlp: ModelConfig = {
-  ...defaultModelConfig,
-  vocabSize: 6,
-  seqLen: 16,
-  hiddenSize: 16,
-  heads: 2,
-  puzzlePrefix: 2,
-  latentSteps: 2,
-  recursions: 2,
-};
+const mlp: ModelConfig = tinyConfig({ supervisionSteps: defaultModelConfig.supervisionSteps });
 const att: ModelConfig = { ...mlp, mixer: "attention", posEncoding: "rope" };
 
 /** Random kit weights (every value distinct), as stored tensors. */

@@ -5,31 +5,13 @@ import { useBackend } from "../train/backend.ts";
 import { defaultModelConfig, type ModelConfig } from "./config.ts";
 import { countParameters, initWeights, namesIn } from "./init.ts";
 import { TRM } from "./trm.ts";
+import { randomQuestion, tinyConfig } from "./testdata/tiny.ts";
 import { answerLoss } from "./losses.ts";
 
 await useBackend("wasm");
 
-const tiny: ModelConfig = {
-  ...defaultModelConfig,
-  vocabSize: 6,
-  seqLen: 16,
-  hiddenSize: 16,
-  heads: 2,
-  puzzlePrefix: 2,
-  latentSteps: 2,
-  recursions: 3,
-  supervisionSteps: 4,
-};
-
-function question(b: number, cfg: ModelConfig, seed: number) {
-  const p = new Prng(seed);
-  const inputs = tf.tensor2d(
-    Array.from({ length: b * cfg.seqLen }, () => 1 + p.int(cfg.vocabSize - 1)),
-    [b, cfg.seqLen],
-    "int32",
-  );
-  return { inputs, puzzleIds: tf.zeros([b], "int32") as tf.Tensor1D };
-}
+const tiny: ModelConfig = tinyConfig({ recursions: 3 });
+const question = randomQuestion;
 
 Deno.test("countParameters() matches the reference's TRM counts", () => {
   assertEquals(countParameters(defaultModelConfig), 5_028_866); // TRM-MLP, Sudoku

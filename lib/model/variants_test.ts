@@ -12,30 +12,12 @@ import { createModel, HRM } from "./hrm.ts";
 import { countParameters, initWeights, type Weights } from "./init.ts";
 import { answerLoss } from "./losses.ts";
 import { TRM } from "./trm.ts";
+import { randomQuestion, tinyConfig } from "./testdata/tiny.ts";
 
 await useBackend("wasm");
 
-const tiny: ModelConfig = {
-  ...defaultModelConfig,
-  vocabSize: 6,
-  seqLen: 16,
-  hiddenSize: 16,
-  heads: 2,
-  puzzlePrefix: 2,
-  latentSteps: 3,
-  recursions: 2,
-  supervisionSteps: 4,
-};
-
-function question(b: number, cfg: ModelConfig) {
-  const p = new Prng(7);
-  const inputs = tf.tensor2d(
-    Array.from({ length: b * cfg.seqLen }, () => 1 + p.int(cfg.vocabSize - 1)),
-    [b, cfg.seqLen],
-    "int32",
-  );
-  return { inputs, puzzleIds: tf.zeros([b], "int32") as tf.Tensor1D };
-}
+const tiny: ModelConfig = tinyConfig({ latentSteps: 3 });
+const question = (b: number, cfg: ModelConfig) => randomQuestion(b, cfg, 7);
 
 /** A TRM that logs each net call: which weights, and whether the gradient tape was on. */
 class Spy extends TRM {
