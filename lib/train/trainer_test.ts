@@ -20,6 +20,9 @@ const cfg = resolveConfig("smoke", {
 const data = await loadTaskData(cfg.data, cfg.run.seed);
 const test = encodePuzzles(data.test);
 
+/** N_sup = 4 without exploration, so halting depends on the head alone. */
+const NSUP4 = { supervisionSteps: 4, haltExploration: 0, batchSize: 8, trainPuzzles: 40 };
+
 function make(c = cfg) {
   return new Trainer(c, new Sampler(data.train, { augment: true, seed: c.run.seed }));
 }
@@ -48,14 +51,7 @@ Deno.test("Trainer.trainStep() keeps rows until they halt, then refills them (co
 });
 
 Deno.test("Trainer.trainStep() halts a row early once q_halt > 0, unless exploration holds it", async () => {
-  const tr = make(
-    resolveConfig("smoke", {
-      supervisionSteps: 4,
-      haltExploration: 0,
-      batchSize: 8,
-      trainPuzzles: 40,
-    }),
-  );
+  const tr = make(resolveConfig("smoke", NSUP4));
   tr.weights["q_head.bias"]!.assign(tf.tensor1d([5, -5])); // the head now says "halt" everywhere
   tr.trainStep().dispose();
   assertEquals(await read(tr.carries[0]!.halted), new Array(8).fill(1));
@@ -160,15 +156,7 @@ Deno.test("Trainer with accumulate = 2 matches one full batch when the two halve
 
 Deno.test("halting variants: bce halts on q_halt > 0, qAct on q_halt > q_continue, none only at N_sup", async () => {
   const halted = async (halting: string, bias: [number, number]) => {
-    const tr = make(
-      resolveConfig("smoke", {
-        supervisionSteps: 4,
-        haltExploration: 0,
-        batchSize: 8,
-        trainPuzzles: 40,
-        halting,
-      }),
-    );
+    const tr = make(resolveConfig("smoke", { ...NSUP4, halting }));
     tr.weights["q_head.bias"]!.assign(tf.tensor1d(bias));
     const m = trainMetrics(await tr.trainStep().data());
     const h = await read(tr.carries[0]!.halted);
