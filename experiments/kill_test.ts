@@ -27,7 +27,7 @@ Deno.test({
     const whole = await start(`${dir}/whole`).status;
     assert(whole.success);
     const prng = new Prng(11);
-    let kills = 0;
+    let kills = 0, finished = false;
     for (let attempt = 0; attempt < 12; attempt++) {
       const child = start(`${dir}/killed`);
       const delay = 1200 + prng.int(3000); // start-up takes about a second
@@ -38,9 +38,14 @@ Deno.test({
       }, delay);
       const status = await child.status;
       clearTimeout(timer);
-      if (status.success) break;
+      if (status.success) {
+        finished = true;
+        break;
+      }
       kills++;
     }
+    // On a loaded machine every attempt may be killed before the end: finish without a kill.
+    if (!finished) assert((await start(`${dir}/killed`).status).success, "the last resume failed");
     assert(
       kills >= 2,
       `the run was killed ${kills} times; the test needs at least 2 to mean something`,
