@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { parseCommandLine, runMain } from "@kit/run/cli.ts";
+import { parseCommandLine, runMain, stopOnSigint } from "@kit/run/cli.ts";
 import { PRESETS } from "@kit/run/presets.ts";
 import { progressPrinter } from "@kit/run/progress.ts";
 import { writeStudyTable } from "@kit/run/results.ts";
@@ -53,25 +53,19 @@ export async function main(args: string[]): Promise<number> {
   const plan = p.flags.only ? filterPlan(all, String(p.flags.only)) : all;
   const results = (p.flags.results as string | undefined) ?? "results";
   const table = { study: study.name, varied: variedKeys(study) };
-  const controller = new AbortController();
-  const onSigint = () => {
-    console.error("\ninterrupted: checkpointing the current run, then stopping");
-    Deno.removeSignalListener("SIGINT", onSigint);
-    controller.abort();
-  };
-  Deno.addSignalListener("SIGINT", onSigint);
+  const stop = stopOnSigint("checkpointing the current run, then stopping");
   console.error(`${study.name}: ${study.title}; ${plan.length} runs at preset ${preset}`);
   const quiet = Boolean(p.flags.quiet);
   const tally = await runSweep(plan, {
     results,
-    signal: controller.signal,
+    signal: stop.signal,
     onEvent: (e) => quiet || console.error(describeEvent(study.name, e)),
     onRunEvent: progressPrinter({
       timeBudgetMin: plan[0]?.config.train.timeBudgetMin,
       quiet: quiet || !Deno.stderr.isTerminal(),
     }),
     afterRun: async () => void await writeStudyTable(results, plan, table),
-  }).finally(() => Deno.removeSignalListener("SIGINT", onSigint));
+  }).finally(stop.release);
   const df = await writeStudyTable(results, plan, table);
   console.log(
     `${results}/${study.name}/runs.{parquet,csv}: ${df.height} rows; this sweep: ${tally.done} done, ` +

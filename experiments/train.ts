@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { configFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
+import { configFromArgs, parseCommandLine, runMain, stopOnSigint } from "@kit/run/cli.ts";
 import { configKeys } from "@kit/run/config.ts";
 import { progressPrinter } from "@kit/run/progress.ts";
 import { trainRun } from "@kit/run/run.ts";
@@ -34,25 +34,19 @@ export async function main(args: string[]): Promise<number> {
   }
   const cfg = configFromArgs(p);
   const out = (p.flags.out as string | undefined) ?? defaultRunFolder(cfg);
-  const controller = new AbortController();
-  const onSigint = () => {
-    console.error("\ninterrupted: writing a checkpoint, then stopping (Ctrl-C again to kill)");
-    Deno.removeSignalListener("SIGINT", onSigint);
-    controller.abort();
-  };
-  Deno.addSignalListener("SIGINT", onSigint);
+  const stop = stopOnSigint("writing a checkpoint, then stopping (Ctrl-C again to kill)");
   console.error(`run folder ${out}`);
   const summary = await trainRun(cfg, {
     out,
     resume: Boolean(p.flags.resume),
-    signal: controller.signal,
+    signal: stop.signal,
     command: ["deno task train", ...args].join(" "),
     onEvent: progressPrinter({
       timeBudgetMin: cfg.train.timeBudgetMin,
       quiet: Boolean(p.flags.quiet),
     }),
   });
-  Deno.removeSignalListener("SIGINT", onSigint);
+  stop.release();
   const t = summary.test;
   console.log(
     `held-out exact accuracy ${(100 * t.exactAcc).toFixed(1)}% (cell ${

@@ -95,3 +95,19 @@ export async function runMain(main: () => Promise<number | void>): Promise<void>
     Deno.exitCode = 1;
   }
 }
+
+/**
+ * An abort signal that the first Ctrl-C fires (printing `message`); a second
+ * Ctrl-C kills as usual. Call `release()` when the guarded work is over.
+ */
+export function stopOnSigint(message: string): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const release = () => Deno.removeSignalListener("SIGINT", onSigint);
+  const onSigint = () => {
+    console.error(`\ninterrupted: ${message}`);
+    release();
+    controller.abort();
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  return { signal: controller.signal, release };
+}
