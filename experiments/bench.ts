@@ -28,7 +28,7 @@ import { generateSudokuSet } from "@kit/data/sudoku.ts";
 import { parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { resolveConfig } from "@kit/run/config.ts";
 import { codeVersion } from "@kit/run/run.ts";
-import { type BackendInfo, useBackend } from "@kit/train/backend.ts";
+import { type BackendInfo, BLAS_MODES, type BlasMode, useBackend } from "@kit/train/backend.ts";
 import {
   type BenchRow,
   type BenchShape,
@@ -59,6 +59,7 @@ const FLAGS = {
   shapes: "string",
   out: "string",
   stockLayers: "boolean",
+  blas: "string",
   help: "boolean",
 } as const;
 const ANCHOR = {
@@ -73,6 +74,7 @@ const USAGE =
   "usage: deno task bench [--steps N (2)] [--reps N (1)] [--threads N (0: one per core)] [--json] [--out PATH]\n" +
   "                       [--grid | --shapes mixer:hidden:batch,... | --hiddenSize N --batchSize N --mixer mlp|attention]\n" +
   "                       [--anchor PATH ('' skips PyTorch)] [--backend wasm|cpu|webgpu] [--stockLayers]\n" +
+  "                       [--blas both|auto|on|off (both: every shape on XNNPACK and on OpenBLAS)]\n" +
   "       deno task bench --memory";
 
 export async function main(args: string[]): Promise<number> {
@@ -99,7 +101,19 @@ export async function main(args: string[]): Promise<number> {
     }];
   }
   const cfg0 = resolveConfig("paper", { ...ANCHOR, ...rest });
-  const backend = await useBackend(cfg0.run.backend, { threads: cfg0.run.threads });
+  const blasFlag = (p.flags.blas as string | undefined) ?? "both";
+  if (![...BLAS_MODES, "both"].includes(blasFlag)) {
+    throw new Error(`--blas must be one of both, ${BLAS_MODES.join(", ")}; got "${blasFlag}"`);
+  }
+  // Where the kit runs on wasm, "both" times each shape with XNNPACK's and with OpenBLAS's products.
+  const engines: BlasMode[] = cfg0.run.backend !== "wasm"
+    ? ["off"]
+    : blasFlag === "both"
+    ? ["off", "on"]
+    : [blasFlag as BlasMode];
+  const start = (blas: BlasMode) =>
+    useBackend(cfg0.run.backend, { threads: cfg0.run.threads, blas });
+  const backend = await start(engines[0]!);
   const anchorPath = (p.flags.anchor as string | undefined) ??
     new URL("../../shared/bench/trm_torch.py", import.meta.url).pathname;
   const version = await codeVersion();
@@ -128,21 +142,35 @@ export async function main(args: string[]): Promise<number> {
   }
   const rows: BenchRow[] = [];
   for (const shape of shapes) {
-    const row = await benchShape(shape, rest, backend, { steps, reps, anchorPath });
-    rows.push(row.row);
-    lines.push({
-      kind: "shape",
-      ...row.row,
-      plain_matmul_gflops_per_s: row.plain,
-      torch: row.torch,
-    });
-    if (p.flags.json) console.log(JSON.stringify(lines.at(-1)));
-    else {
-      const r = row.row;
-      console.log(
-        `  ${shape.mixer} hidden ${shape.hidden} batch ${shape.batch}: ${r.tokens_per_s} tokens/s, ` +
-          `ratio ${r.ratio ?? "-"} (${row.why || "anchor ran"}), load ${r.load.join("-")}`,
-      );
+    const anchor = await runAnchor(shape, rest, backend, { steps, anchorPath });
+    let xnnpackPlain: number | undefined;
+    for (const engine of engines) {
+      let info: BackendInfo;
+      try {
+        info = await start(engine);
+      } catch (e) {
+        console.log(`  ${engine === "on" ? "OpenBLAS" : engine}: skipped, ${(e as Error).message}`);
+        continue;
+      }
+      const row = await benchShape(shape, rest, info, anchor, { steps, reps });
+      if (!info.blas) xnnpackPlain = row.plain;
+      // The issue's yardstick: the step's GFLOP/s against wasm's own (XNNPACK) plain matMul.
+      row.row.vs_wasm_matmul = xnnpackPlain
+        ? +(row.row.gflops_per_s / xnnpackPlain).toFixed(3)
+        : null;
+      rows.push(row.row);
+      lines.push({ kind: "shape", ...row.row, torch: anchor.torch });
+      if (p.flags.json) console.log(JSON.stringify(lines.at(-1)));
+      else {
+        const r = row.row;
+        console.log(
+          `  ${shape.mixer} hidden ${shape.hidden} batch ${shape.batch}, matMul on ${r.matmul}: ` +
+            `${r.tokens_per_s} tokens/s, ratio ${r.ratio ?? "-"} (${
+              anchor.why || "anchor ran"
+            }), ` +
+            `load ${r.load.join("-")}`,
+        );
+      }
     }
   }
   if (!p.flags.json) {
@@ -179,15 +207,9 @@ function positive(text: unknown, fallback: number, flag: string): number {
   return n;
 }
 
-/** Full step, parts, memory and the anchor at one shape. */
-async function benchShape(
-  shape: BenchShape,
-  overrides: Record<string, string>,
-  backend: BackendInfo,
-  opts: { steps: number; reps: number; anchorPath: string },
-): Promise<{ row: BenchRow; plain: number; torch: Record<string, unknown>[]; why: string }> {
-  const loadStart = loadAverage();
-  const cfg = resolveConfig("paper", {
+/** The config the kit runs a shape at: the anchor's step (no prefix, AdamW, softmax, no EMA). */
+function shapeConfig(shape: BenchShape, overrides: Record<string, string>) {
+  return resolveConfig("paper", {
     ...ANCHOR,
     puzzlePrefix: 0,
     optimizer: "adamw",
@@ -200,6 +222,49 @@ async function benchShape(
     batchSize: shape.batch,
     mixer: shape.mixer,
   });
+}
+
+/** The PyTorch anchor at one shape, with 1 thread and with the kit's count; the faster counts. */
+async function runAnchor(
+  shape: BenchShape,
+  overrides: Record<string, string>,
+  backend: BackendInfo,
+  opts: { steps: number; anchorPath: string },
+): Promise<{ best: number | null; torch: Record<string, unknown>[]; why: string }> {
+  const m = shapeConfig(shape, overrides).model;
+  const torch: Record<string, unknown>[] = [];
+  let why = "";
+  if (!opts.anchorPath) return { best: null, torch, why: "skipped (--anchor '')" };
+  for (const threads of [...new Set([1, backend.threads])]) {
+    const a = await torchAnchor(opts.anchorPath, {
+      hidden: m.hiddenSize,
+      batch: shape.batch,
+      seq: m.seqLen,
+      n: m.latentSteps,
+      T: m.recursions,
+      layers: m.layers,
+      heads: m.heads,
+      mixer: m.mixer === "mlp" ? "mlp" : "attn",
+      steps: opts.steps,
+      threads,
+    });
+    if (a.ok) torch.push(a.result);
+    else why = a.reason;
+  }
+  const best = torch.length ? Math.max(...torch.map((a) => Number(a.tokens_per_s))) : null;
+  return { best, torch, why };
+}
+
+/** Full step, parts and memory of the kit at one shape, on the active backend and matMul engine. */
+async function benchShape(
+  shape: BenchShape,
+  overrides: Record<string, string>,
+  backend: BackendInfo,
+  anchor: { best: number | null },
+  opts: { steps: number; reps: number },
+): Promise<{ row: BenchRow; plain: number }> {
+  const loadStart = loadAverage();
+  const cfg = shapeConfig(shape, overrides);
   const m = cfg.model, b = shape.batch;
   const puzzles = generateSudokuSet(Math.max(64, b), { size: 9, blanks: 50, prng: new Prng(0) });
   const sampler = new Sampler(puzzles, { augment: false, seed: 0 });
@@ -229,42 +294,25 @@ async function benchShape(
   }
   const rss = Deno.memoryUsage().rss;
   const tokens = b * m.seqLen;
-  // Reference point: the widest plain matMul of the step, which runs on wasm's fast path.
+  // Reference point: the widest plain matMul of the step, on the engine in use.
   const plain = await matMulGflops(
     b * totalLength(m),
     m.hiddenSize,
     2 * swigluWidth(m.hiddenSize, m.expansion),
     5,
   );
-  const anchors: Record<string, unknown>[] = [];
-  let why = "";
-  if (opts.anchorPath) {
-    for (const threads of [...new Set([1, backend.threads])]) {
-      const a = await torchAnchor(opts.anchorPath, {
-        hidden: m.hiddenSize,
-        batch: b,
-        seq: m.seqLen,
-        n: m.latentSteps,
-        T: m.recursions,
-        layers: m.layers,
-        heads: m.heads,
-        mixer: m.mixer === "mlp" ? "mlp" : "attn",
-        steps: opts.steps,
-        threads,
-      });
-      if (a.ok) anchors.push(a.result);
-      else why = a.reason;
-    }
-  } else why = "skipped (--anchor '')";
-  const best = anchors.length ? Math.max(...anchors.map((a) => Number(a.tokens_per_s))) : null;
   const tokensPerSec = tokens / stepSec;
+  const gflops = stepFlops(m, b) / stepSec / 1e9;
   const r3 = (x: number) => +x.toFixed(4);
   const row: BenchRow = {
     shape,
+    matmul: backend.blas ? "openblas" : backend.name === "wasm" ? "xnnpack" : backend.name,
     tokens,
     step_s: r3(stepSec),
     tokens_per_s: +tokensPerSec.toFixed(1),
-    gflops_per_s: +(stepFlops(m, b) / stepSec / 1e9).toFixed(2),
+    gflops_per_s: +gflops.toFixed(2),
+    plain_matmul_gflops_per_s: +plain.toFixed(2),
+    vs_wasm_matmul: null,
     parts: {
       noGrad: r3(parts.noGrad),
       gradForward: r3(parts.gradForward),
@@ -275,11 +323,11 @@ async function benchShape(
     parts_sum_s: r3(parts.noGrad + parts.gradForward + parts.backward + parts.optimizer),
     peak_tensor_mb: +(peak / 2 ** 20).toFixed(1),
     rss_mb: +(rss / 2 ** 20).toFixed(0),
-    torch_tokens_per_s: best,
-    ratio: best ? +(tokensPerSec / best).toFixed(3) : null,
+    torch_tokens_per_s: anchor.best,
+    ratio: anchor.best ? +(tokensPerSec / anchor.best).toFixed(3) : null,
     load: [loadStart, loadAverage()],
   };
-  return { row, plain: +plain.toFixed(2), torch: anchors, why };
+  return { row, plain };
 }
 
 /**
@@ -290,7 +338,10 @@ async function benchShape(
 async function memoryTable(overrides: Record<string, string>, json: boolean): Promise<number> {
   const base = { ...ANCHOR, puzzlePrefix: 0, ...overrides };
   const cfg0 = resolveConfig("paper", base);
-  await useBackend(cfg0.run.backend, { threads: cfg0.run.threads });
+  await useBackend(cfg0.run.backend, {
+    threads: cfg0.run.threads,
+    blas: cfg0.run.blas,
+  });
   const rows: Record<string, number | string>[] = [];
   for (const T of [1, 2, 3, 4, 5, 6]) {
     const cfg = resolveConfig("paper", { ...base, recursions: T });

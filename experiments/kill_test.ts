@@ -7,7 +7,7 @@ import { assert, assertEquals } from "@kit/util/assert.ts";
 import { Prng } from "@kit/util/prng.ts";
 
 const ARGS =
-  "--preset smoke --steps 100 --checkpointEvery 5 --logEvery 5 --testPuzzles 16 --threads 1 --quiet"
+  "--preset smoke --steps 300 --checkpointEvery 5 --logEvery 5 --testPuzzles 16 --threads 1 --quiet"
     .split(" ");
 const train = new URL("./train.ts", import.meta.url).pathname;
 
@@ -24,13 +24,17 @@ Deno.test({
   // Subprocesses are awaited or killed; Deno's sanitizers see no leak, but they run long.
   fn: async () => {
     const dir = await Deno.makeTempDir();
+    const t0 = performance.now();
     const whole = await start(`${dir}/whole`).status;
     assert(whole.success);
+    // Kills land between 1 s (start-up) and half the uninterrupted run's time
+    // after each (re)start, so there are several whatever the machine's speed.
+    const window = Math.max(500, Math.round((performance.now() - t0) / 2) - 1000);
     const prng = new Prng(11);
     let kills = 0, finished = false;
     for (let attempt = 0; attempt < 12; attempt++) {
       const child = start(`${dir}/killed`);
-      const delay = 1200 + prng.int(3000); // start-up takes about a second
+      const delay = 1000 + prng.int(window);
       const timer = setTimeout(() => {
         try {
           child.kill("SIGKILL");

@@ -34,7 +34,11 @@ export class HRM extends TRM {
     if (cfg.arch !== "hrm") throw new Error(`HRM needs arch "hrm", got "${cfg.arch}"`);
   }
 
-  override supervisionStep(w: Weights, q: Question, s: State): StepOutput {
+  override supervisionStep(weights: Weights, q: Question, s: State): StepOutput {
+    return this.withSplitWeights(weights, (w) => this.#step(w, q, s));
+  }
+
+  #step(w: Weights, q: Question, s: State): StepOutput {
     const x = this.embedQuestion(w, q);
     const { latentSteps: n, recursions: cycles } = this.cfg;
     const fL = (zL: tf.Tensor3D, zH: tf.Tensor3D) => this.net(w, zL, tf.add(zH, x) as tf.Tensor3D);

@@ -130,6 +130,21 @@ const siluGateFastGrad = tf.customGrad(
 ) as unknown as (gate: tf.Tensor, up: tf.Tensor) => tf.Tensor;
 
 /**
+ * A fused projection weight [in, k·out] (k = 2 for gate_up, 3 for qkv), or its
+ * k parts already split along the output axis (by the model, once per
+ * supervision step).
+ */
+export type Fused = tf.Tensor | readonly tf.Tensor[];
+
+function fusedParts(w: Fused, count: number): tf.Tensor[] {
+  return Array.isArray(w) ? [...w] : tf.split(w as tf.Tensor, count, 1);
+}
+
+function fusedWhole(w: Fused): tf.Tensor {
+  return Array.isArray(w) ? tf.concat([...w], 1) : w as tf.Tensor;
+}
+
+/**
  * SwiGLU on the last axis: down(silu(gate) * up), with gate and up the two
  * halves of one fused projection (`gate_up_proj`), no biases.
  *
@@ -137,8 +152,8 @@ const siluGateFastGrad = tf.customGrad(
  * activation cost as much as all the matMuls of a step (profiled at the bench
  * shape), while splitting the [in, 2I] weight is nearly free.
  */
-export function swiglu(x: tf.Tensor, gateUp: tf.Tensor, down: tf.Tensor): tf.Tensor {
-  const [wGate, wUp] = tf.split(gateUp, 2, 1) as [tf.Tensor, tf.Tensor];
+export function swiglu(x: tf.Tensor, gateUp: Fused, down: tf.Tensor): tf.Tensor {
+  const [wGate, wUp] = fusedParts(gateUp, 2) as [tf.Tensor, tf.Tensor];
   const gate = linear(x, wGate), up = linear(x, wUp);
   const hidden = useFastLayers
     ? siluGateFastGrad(gate, up)
@@ -181,7 +196,7 @@ export function applyRope(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): t
  */
 export function attention(
   h: tf.Tensor3D,
-  qkv: tf.Tensor,
+  qkv: Fused,
   out: tf.Tensor,
   heads: number,
   rope?: { cos: tf.Tensor2D; sin: tf.Tensor2D },
@@ -195,13 +210,13 @@ export function attention(
     // transpose here): split the weight, not the output, as swiglu does.
     const heads4 = (w: tf.Tensor) =>
       tf.transpose(tf.reshape(linear(h, w), [b, l, heads, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
-    [q, k, v] = (tf.split(qkv, 3, 1) as tf.Tensor[]).map(heads4) as [
+    [q, k, v] = fusedParts(qkv, 3).map(heads4) as [
       tf.Tensor4D,
       tf.Tensor4D,
       tf.Tensor4D,
     ];
   } else {
-    const proj = tf.reshape(linear(h, qkv), [b, l, 3, heads, hd]);
+    const proj = tf.reshape(linear(h, fusedWhole(qkv)), [b, l, 3, heads, hd]);
     const qkvT = tf.transpose(proj, [2, 0, 3, 1, 4]); // [3, B, H, L, hd]
     [q, k, v] = tf.unstack(qkvT, 0) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
   }

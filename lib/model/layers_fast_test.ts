@@ -61,7 +61,10 @@ Deno.test("attention() with q, k, v projected one by one equals the fused 5-D la
     ([a, w, o]) => attention(a as tf.Tensor3D, w!, o!, 4, rope),
     [h, qkv, out],
   );
-  assert((await relDiff(fast.value, stock.value)) < 1e-6);
+  // fp32 rounding only: OpenBLAS multiplies the [16, 48] and [16, 16] weights
+  // with different kernels (1.4e-6 measured); a wrong layout is off by O(1).
+  const dv = await relDiff(fast.value, stock.value);
+  assert(dv < 1e-5, `value differs by ${dv}`);
   for (let i = 0; i < 3; i++) {
     const d = await relDiff(fast.grads[i]!, stock.grads[i]!);
     assert(d < 1e-5, `gradient ${i} differs by ${d}`);

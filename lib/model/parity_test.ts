@@ -33,7 +33,13 @@ import { createModel } from "./hrm.ts";
 const OUTPUTS = { abs: 1e-5, rel: 1e-4 };
 const GRADS = { abs: 1e-5, rel: 2e-4 };
 const CASES = ["mlp", "att_rope", "att_noprefix", "hrm"] as const;
-const BACKENDS = ["wasm", "cpu"] as const;
+/** wasm with its own (XNNPACK) products and with OpenBLAS's (lib/train/blas.ts), and cpu. */
+const BACKENDS = [
+  { label: "wasm", backend: "wasm", blas: "off" },
+  { label: "wasm + OpenBLAS", backend: "wasm", blas: "on" },
+  { label: "cpu", backend: "cpu", blas: "off" },
+] as const;
+type Variant = typeof BACKENDS[number];
 const LABELS: Record<typeof CASES[number], string> = {
   mlp: "TRM-MLP (sequence mixer)",
   att_rope: "TRM-Att, RoPE, T=3",
@@ -44,8 +50,9 @@ const LABELS: Record<typeof CASES[number], string> = {
 const toTensor = (s: StoredTensor) =>
   tf.tensor(s.data, s.shape, s.dtype === "I32" ? "int32" : "float32");
 
-async function parityCase(name: typeof CASES[number], backend: typeof BACKENDS[number]) {
-  await useBackend(backend);
+async function parityCase(name: typeof CASES[number], variant: Variant) {
+  await useBackend(variant.backend, { blas: variant.blas });
+  const backend = variant.label;
   const file = loadGolden(`trm_${name}.safetensors`);
   const cfg = modelConfigFromOfficial(JSON.parse(file.metadata.config!));
   const official = Object.fromEntries(
@@ -152,11 +159,17 @@ async function parityCase(name: typeof CASES[number], backend: typeof BACKENDS[n
   model.dispose();
 }
 
+const haveBlas = await useBackend("wasm", { blas: "auto" }).then((b) => b.blas !== undefined);
+
 for (const name of CASES) {
-  for (const backend of BACKENDS) {
-    Deno.test(`${LABELS[name]} matches the PyTorch reference on ${backend}`, async () => {
-      await parityCase(name, backend);
-      await useBackend("wasm");
+  for (const variant of BACKENDS) {
+    Deno.test({
+      name: `${LABELS[name]} matches the PyTorch reference on ${variant.label}`,
+      ignore: variant.blas === "on" && !haveBlas, // no OpenBLAS here
+      fn: async () => {
+        await parityCase(name, variant);
+        await useBackend("wasm");
+      },
     });
   }
 }

@@ -11,7 +11,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type BackendInfo, type BackendName, useBackend } from "../train/backend.ts";
+import { type BackendInfo, type BackendName, type BlasMode, useBackend } from "../train/backend.ts";
 import { ALIASES, type Config, configKeys, findKey, resolveConfig } from "./config.ts";
 
 /** A command's own flags: name -> kind. */
@@ -81,6 +81,7 @@ export function configFromArgs(p: Parsed, fallback = "cpu"): Config {
 export function backendFromArgs(p: Parsed): Promise<BackendInfo> {
   return useBackend(p.overrides.backend as BackendName | undefined, {
     threads: Number(p.overrides.threads ?? 0),
+    blas: (p.overrides.blas as BlasMode | undefined) ?? "auto",
   });
 }
 

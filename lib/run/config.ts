@@ -15,7 +15,13 @@ import {
   type ModelConfig,
   modelProblems,
 } from "../model/config.ts";
-import { type BackendName, BACKENDS, defaultBackend } from "../train/backend.ts";
+import {
+  type BackendName,
+  BACKENDS,
+  BLAS_MODES,
+  type BlasMode,
+  defaultBackend,
+} from "../train/backend.ts";
 import { defaultTrainConfig, type TrainConfig } from "../train/config.ts";
 import { type PresetName, PRESETS, presets } from "./presets.ts";
 
@@ -27,6 +33,8 @@ export interface RunConfig {
   backend: BackendName;
   /** Kernel threads of the wasm backend, 0 = one per core (falls back to 1 if threads cannot start). */
   threads: number;
+  /** wasm: matrix products on OpenBLAS where installed ("auto"), always ("on") or never ("off"). */
+  blas: BlasMode;
 }
 
 /** Everything a run needs. */
@@ -37,7 +45,7 @@ export interface Config {
   run: RunConfig;
 }
 
-export const defaultRunConfig: RunConfig = { seed: 0, backend: "wasm", threads: 0 };
+export const defaultRunConfig: RunConfig = { seed: 0, backend: "wasm", threads: 0, blas: "auto" };
 
 const defaults: Config = {
   model: defaultModelConfig,
@@ -67,6 +75,7 @@ const CHOICES: Record<string, readonly (string | number)[]> = {
   task: ["sudoku", "maze", "arc"],
   size: [4, 6, 9],
   backend: BACKENDS,
+  blas: BLAS_MODES,
 };
 
 type Section = keyof Config;
@@ -237,6 +246,7 @@ const SCHEDULE_KEYS = [
   "checkpointEvery",
   "logEvery",
   "threads",
+  "blas",
 ];
 
 /** Differences that forbid resuming `saved` as `cfg` ("key: a -> b"). */

@@ -119,7 +119,10 @@ async function truncateMetrics(path: string, step: number): Promise<void> {
 /** Trains one model as `cfg` says; returns the final held-out metrics. */
 export async function trainRun(config: Config, opts: RunOptions = {}): Promise<RunSummary> {
   const emit = opts.onEvent ?? (() => {});
-  const backend = await useBackend(config.run.backend, { threads: config.run.threads });
+  const backend = await useBackend(config.run.backend, {
+    threads: config.run.threads,
+    blas: config.run.blas,
+  });
   const data = opts.data ??
     await loadTaskData(
       config.data,

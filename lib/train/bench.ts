@@ -37,17 +37,28 @@ export function stepFlops(cfg: ModelConfig, batch: number): number {
   return cfg.recursions * recursion + 2 * recursion;
 }
 
-/** GFLOP/s of a plain, untransposed 2-D matMul [m, k] x [k, n] on the active backend. */
+/**
+ * GFLOP/s of a plain, untransposed 2-D matMul [m, k] x [k, n] on the active
+ * backend. Only one element of the last product is read back: reading the
+ * whole product each time took as long as computing it.
+ */
 export async function matMulGflops(m: number, k: number, n: number, reps = 10): Promise<number> {
   const a = tf.randomNormal([m, k]), b = tf.randomNormal([k, n]);
-  const run = async () => {
-    const c = tf.matMul(a, b);
-    await c.data();
-    c.dispose();
+  const run = async (times: number) => {
+    for (let i = 0; i < times; i++) {
+      const c = tf.matMul(a, b);
+      // Waiting on the last product waits on the ones queued before it (async backends).
+      if (i === times - 1) {
+        const corner = tf.slice(c, [0, 0], [1, 1]);
+        await corner.data();
+        corner.dispose();
+      }
+      c.dispose();
+    }
   };
-  await run();
+  await run(1);
   const t = performance.now();
-  for (let i = 0; i < reps; i++) await run();
+  await run(reps);
   const sec = (performance.now() - t) / 1000 / reps;
   tf.dispose([a, b]);
   return (2 * m * k * n) / sec / 1e9;
@@ -277,11 +288,17 @@ export function trainerParts(trainer: Trainer, batch: Encoded): PartsRunner {
 /** One line of the benchmark's results: a shape, the kit's numbers and the anchor's. */
 export interface BenchRow {
   shape: BenchShape;
+  /** What ran the matrix products: "xnnpack" (wasm's own), "openblas" (blas.ts), or the backend. */
+  matmul: string;
   /** Tokens per step: batch x puzzle length. */
   tokens: number;
   step_s: number;
   tokens_per_s: number;
   gflops_per_s: number;
+  /** GFLOP/s of the step's widest plain matMul on the same engine. */
+  plain_matmul_gflops_per_s: number;
+  /** gflops_per_s over XNNPACK's plain matMul at that size (null when XNNPACK was not timed). */
+  vs_wasm_matmul: number | null;
   parts: StepParts;
   /** noGrad + gradForward + backward + optimizer: compare with step_s. */
   parts_sum_s: number;
@@ -311,10 +328,13 @@ export function formatBenchTable(rows: BenchRow[]): string {
     "mixer",
     "hidden",
     "batch",
+    "matMul",
     "kit tok/s",
     "torch tok/s",
     "ratio",
     "GFLOP/s",
+    "plain mm",
+    "vs wasm mm",
     "step s",
     "noGrad",
     "fwd",
@@ -331,10 +351,13 @@ export function formatBenchTable(rows: BenchRow[]): string {
     r.shape.mixer,
     String(r.shape.hidden),
     String(r.shape.batch),
+    r.matmul,
     f(r.tokens_per_s, 0),
     f(r.torch_tokens_per_s, 0),
     f(r.ratio, 3),
     f(r.gflops_per_s, 1),
+    f(r.plain_matmul_gflops_per_s, 1),
+    f(r.vs_wasm_matmul, 2),
     f(r.step_s, 2),
     f(r.parts.noGrad, 2),
     f(r.parts.gradForward, 2),

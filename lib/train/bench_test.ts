@@ -101,10 +101,13 @@ Deno.test("trainerParts() on a tiny model: parts run, the optimiser moves the we
 Deno.test("formatBenchTable() prints a header, a rule and one line per shape", () => {
   const row: BenchRow = {
     shape: { mixer: "mlp", hidden: 128, batch: 32 },
+    matmul: "openblas",
     tokens: 2592,
     step_s: 2,
     tokens_per_s: 1296,
     gflops_per_s: 53.5,
+    plain_matmul_gflops_per_s: 71.25,
+    vs_wasm_matmul: 0.751,
     parts: { noGrad: 1.1, gradForward: 0.3, backward: 0.5, optimizer: 0.01, ema: 0.005 },
     parts_sum_s: 1.91,
     peak_tensor_mb: 120,
@@ -116,5 +119,6 @@ Deno.test("formatBenchTable() prints a header, a rule and one line per shape", (
   const lines = formatBenchTable([row, row]).split("\n");
   assertEquals(lines.length, 4);
   assert(lines[0]!.includes("kit tok/s") && lines[2]!.includes("1296"), lines.join("\n"));
+  assert(lines[2]!.includes("openblas") && lines[2]!.includes("0.75"), lines.join("\n"));
   assert(lines[2]!.includes("| -"), "a missing anchor shows as -");
 });

@@ -1,0 +1,47 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { assertEquals } from "../util/assert.ts";
+import { useBackend } from "./backend.ts";
+
+await useBackend("wasm");
+
+interface WasmBackend {
+  dataIdMap: { get(id: unknown): { memoryOffset: number }; has(id: unknown): boolean };
+}
+const heap = () => (tf.backend() as unknown as WasmBackend).dataIdMap;
+const offset = (t: tf.Tensor) => heap().get(t.dataId).memoryOffset;
+
+Deno.test("a wasm clone shares its input's memory and outlives it", async () => {
+  const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+  const y = tf.clone(x);
+  assertEquals(offset(y), offset(x));
+  const before = tf.memory().numBytes;
+  x.dispose();
+  // The shared bytes stay while the clone lives ...
+  assertEquals(Array.from(await y.data()), [1, 2, 3, 4]);
+  const z = tf.add(y, 1);
+  assertEquals(Array.from(await z.data()), [2, 3, 4, 5]);
+  y.dispose();
+  z.dispose();
+  // ... and are freed with it.
+  assertEquals(heap().has(y.dataId), false);
+  assertEquals(tf.memory().numBytes < before, true);
+});
+
+Deno.test("a variable assigned after being cloned leaves the clone's value alone", async () => {
+  const v = tf.variable(tf.tensor([1, 2]));
+  const kept = tf.clone(v);
+  v.assign(tf.tensor([7, 8]));
+  assertEquals(Array.from(await kept.data()), [1, 2]);
+  assertEquals(Array.from(await v.data()), [7, 8]);
+  tf.dispose([v, kept]);
+});
+
+Deno.test("gradients through saved (cloned) inputs are unchanged", async () => {
+  const x = tf.tensor([0.5, -1, 2]);
+  const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.sigmoid(t), t)))(x);
+  const s = [0.5, -1, 2].map((v) => 1 / (1 + Math.exp(-v)));
+  const want = [0.5, -1, 2].map((v, i) => s[i]! + v * s[i]! * (1 - s[i]!));
+  const got = Array.from(await g.data());
+  got.forEach((v, i) => assertEquals(Math.abs(v - want[i]!) < 1e-6, true, `${got} vs ${want}`));
+  tf.dispose([x, g]);
+});
