@@ -142,7 +142,6 @@ Deno.test({
     }
     assert(encodePuzzles(data.test).count > 0);
     await useBackend("wasm", { blas: "off" });
-    const CORES = navigator.hardwareConcurrency;
   },
 });
 
@@ -153,7 +152,6 @@ Deno.test("useBackend() names a bad blas mode, and blas 'off' leaves the product
     (e: Error) => assert(e.message.includes('unknown blas mode "sometimes"'), e.message),
   );
   const info = await useBackend("wasm", { blas: "off" });
-  const CORES = navigator.hardwareConcurrency;
   assertEquals(info.blas, undefined);
   assertEquals(blasInfo(), undefined);
 });
