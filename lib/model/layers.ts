@@ -28,7 +28,16 @@ const matMulFastGrad = tf.customGrad(
       value: tf.matMul(x, w),
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
         const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-        return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy)];
+        const [inDim, outDim] = ws.shape;
+        // dW = xᵀ·dy, or (dyᵀ·x)ᵀ when the output is the wider side: XNNPACK
+        // runs a product faster with the longer side of the result as its
+        // rows (it repacks the right operand, [K, N], for every new tensor):
+        // at the anchor shape [512, 2592]·[2592, 128] ran at 59 GFLOP/s,
+        // [128, 2592]·[2592, 512] at 36.
+        const dw = inDim >= outDim
+          ? tf.matMul(tf.transpose(xs), dy)
+          : tf.transpose(tf.matMul(tf.transpose(dy), xs));
+        return [tf.matMul(dy, tf.transpose(ws)), dw];
       },
     };
     // customGrad's typing cannot express a (tensor, tensor, save) signature.

@@ -11,15 +11,19 @@ function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!;
 }
 
-Deno.test("linear() fast gradient equals tfjs's stock matMul gradient", () => {
-  const x = tf.randomNormal([7, 5], 0, 1, "float32", 1);
-  const w = tf.randomNormal([5, 3], 0, 1, "float32", 2);
-  const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.sin(linear(a, b)));
-  setFastMatMulGrad(false);
-  const [sx, sw] = tf.grads(f)([x, w]);
-  setFastMatMulGrad(true);
-  const [fx, fw] = tf.grads(f)([x, w]);
-  assert(maxDiff(sx!, fx!) < 1e-5 && maxDiff(sw!, fw!) < 1e-5);
+Deno.test("linear() fast gradient equals tfjs's stock matMul gradient (narrowing and widening weights)", () => {
+  // [5, 3] takes xᵀ·dy for the weight's gradient, [3, 5] takes (dyᵀ·x)ᵀ.
+  for (const [inDim, outDim] of [[5, 3], [3, 5]]) {
+    const x = tf.randomNormal([7, inDim!], 0, 1, "float32", 1);
+    const w = tf.randomNormal([inDim!, outDim!], 0, 1, "float32", 2);
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.sin(linear(a, b)));
+    setFastMatMulGrad(false);
+    const [sx, sw] = tf.grads(f)([x, w]);
+    setFastMatMulGrad(true);
+    const [fx, fw] = tf.grads(f)([x, w]);
+    assert(maxDiff(sx!, fx!) < 1e-5 && maxDiff(sw!, fw!) < 1e-5, `${inDim} -> ${outDim}`);
+    assert(maxDiff(sw!, tf.zerosLike(sw!)) > 1e-2, "a gradient that is not trivially zero");
+  }
 });
 
 Deno.test("embed() gradient sums the rows' upstream gradients (as gather's would)", () => {

@@ -22,7 +22,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { setFastMatMulGrad } from "../model/layers.ts";
 import { type BlasInfo, disableBlas, enableBlas } from "./blas.ts";
-import { shareIdentityMemory } from "./wasm_identity.ts";
+import { tuneWasmKernels } from "./wasm_kernels.ts";
 import { initWasmWithThreads } from "./wasm_threads.ts";
 
 /** Backends the kit can run on. */
@@ -203,7 +203,7 @@ export async function useBackend(
   }
   if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" failed to initialise`);
   await tf.ready();
-  if (name === "wasm") shareIdentityMemory();
+  if (name === "wasm") tuneWasmKernels();
   const blas = name === "wasm" ? configureBlas(blasMode, threads.threads) : {};
   const notes = [threads.note, blas.note].filter((n) => n !== undefined);
   current = {

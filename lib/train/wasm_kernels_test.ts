@@ -45,3 +45,34 @@ Deno.test("gradients through saved (cloned) inputs are unchanged", async () => {
   got.forEach((v, i) => assertEquals(Math.abs(v - want[i]!) < 1e-6, true, `${got} vs ${want}`));
   tf.dispose([x, g]);
 });
+
+Deno.test("transposes with cache-aliasing strides (blocked in JS) and others (stock) give exact results", async () => {
+  const cases: [number[], number[]][] = [
+    [[4096, 13], [1, 0]], // blocked: rows a multiple of 1024, cols not a multiple of the block
+    [[2, 1024, 9], [0, 2, 1]], // blocked, batched
+    [[2592, 12], [1, 0]], // stock
+    [[3, 1024, 4], [0, 2, 1]], // stock: narrower than a block
+    [[2, 1024, 9], [1, 0, 2]], // stock: not a swap of the last two axes
+  ];
+  for (const [shape, perm] of cases) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const values = Float32Array.from({ length: n }, (_, i) => i * 0.5 - 3);
+    const x = tf.tensor(values, shape);
+    const y = tf.transpose(x, perm);
+    const got = await y.data();
+    // The expected element for each output index, by the definition of transpose.
+    const outShape = perm.map((p) => shape[p]!);
+    const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+    let bad = 0;
+    for (let o = 0; o < n; o++) {
+      let rest = o, src = 0;
+      for (let k = outShape.length - 1; k >= 0; k--) {
+        src += (rest % outShape[k]!) * strides[perm[k]!]!;
+        rest = Math.floor(rest / outShape[k]!);
+      }
+      if (got[o] !== values[src]) bad++;
+    }
+    assertEquals([y.shape, bad], [outShape, 0], `shape ${shape} perm ${perm}`);
+    tf.dispose([x, y]);
+  }
+});
