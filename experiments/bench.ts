@@ -83,7 +83,14 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (p.flags.memory) return await memoryTable(p.overrides, Boolean(p.flags.json));
+  const blasFlag = (p.flags.blas as string | undefined) ?? "both";
+  if (![...BLAS_MODES, "both"].includes(blasFlag)) {
+    throw new Error(`--blas must be one of both, ${BLAS_MODES.join(", ")}; got "${blasFlag}"`);
+  }
+  if (p.flags.memory) {
+    const blas = blasFlag === "both" ? "auto" : blasFlag as BlasMode;
+    return await memoryTable(p.overrides, blas, Boolean(p.flags.json));
+  }
   // The readable layers instead of their faster equivalents: before/after timings side by side.
   if (p.flags.stockLayers) setFastLayers(false);
   const steps = positive(p.flags.steps, 2, "--steps");
@@ -101,10 +108,6 @@ export async function main(args: string[]): Promise<number> {
     }];
   }
   const cfg0 = resolveConfig("paper", { ...ANCHOR, ...rest });
-  const blasFlag = (p.flags.blas as string | undefined) ?? "both";
-  if (![...BLAS_MODES, "both"].includes(blasFlag)) {
-    throw new Error(`--blas must be one of both, ${BLAS_MODES.join(", ")}; got "${blasFlag}"`);
-  }
   // Where the kit runs on wasm, "both" times each shape with XNNPACK's and with OpenBLAS's products.
   const engines: BlasMode[] = cfg0.run.backend !== "wasm"
     ? ["off"]
@@ -335,12 +338,16 @@ async function benchShape(
  * N_sup = 1..16, at the anchor shape: both should be flat (only the last
  * recursion keeps activations; supervision steps are tidied one by one).
  */
-async function memoryTable(overrides: Record<string, string>, json: boolean): Promise<number> {
+async function memoryTable(
+  overrides: Record<string, string>,
+  blas: BlasMode,
+  json: boolean,
+): Promise<number> {
   const base = { ...ANCHOR, puzzlePrefix: 0, ...overrides };
   const cfg0 = resolveConfig("paper", base);
   await useBackend(cfg0.run.backend, {
     threads: cfg0.run.threads,
-    blas: cfg0.run.blas,
+    blas,
   });
   const rows: Record<string, number | string>[] = [];
   for (const T of [1, 2, 3, 4, 5, 6]) {

@@ -2,6 +2,7 @@ import { assert, assertEquals, assertThrows } from "@kit/util/assert.ts";
 import { main as train } from "./train.ts";
 import { main as evalMain } from "./eval.ts";
 import { main as solve, parsePuzzle } from "./solve.ts";
+import { main as demo } from "./demo.ts";
 
 /** Runs a CLI main with console.log captured. */
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
@@ -68,4 +69,29 @@ Deno.test("train CLI refuses a typo in a config key", async () => {
     err = (e as Error).message;
   }
   assert(err.includes('did you mean "latentSteps"'), err);
+});
+
+Deno.test("demo CLI trains, names its matrix engine, and shows a held-out puzzle step by step", async () => {
+  const dir = await Deno.makeTempDir();
+  const d = await capture(() =>
+    demo([
+      "--preset",
+      "smoke",
+      "--blanks",
+      "8",
+      "--minutes",
+      "0.05",
+      "--testPuzzles",
+      "8",
+      "--out",
+      dir,
+    ])
+  );
+  assertEquals(d.code, 0);
+  assert(/min of training on wasm( with OpenBLAS| \(XNNPACK\))/.test(d.out), d.out);
+  assert(
+    d.out.includes("A held-out puzzle:") && d.out.includes("answer y after supervision step 1"),
+  );
+  assert(/held-out exact accuracy: [\d.]+% of 8 puzzles/.test(d.out), d.out);
+  await Deno.remove(dir, { recursive: true });
 });

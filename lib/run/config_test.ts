@@ -59,6 +59,15 @@ Deno.test("flattenConfig() has unique, dot-free leaves; configDiff() and configH
   assert(Object.keys(flat).every((k) => !k.includes(".")));
   assertEquals(configDiff(a, b), ["seed: 0 -> 1"]);
   assert(configHash(a) !== configHash(b) && configHash(a) === configHash(resolveConfig("smoke")));
+  // Threads, BLAS, logging, checkpointing and the memory limit do not change results, nor the id.
+  const same = resolveConfig("smoke", {
+    threads: 1,
+    blas: "off",
+    logEvery: 3,
+    checkpointEvery: 7,
+    memoryLimitMb: 100,
+  });
+  assertEquals(configHash(same), configHash(a));
 });
 
 Deno.test("parseCommandLine() reads own flags, config keys and rejects typos", () => {

@@ -18,9 +18,30 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** FNV-1a 32-bit over the canonical JSON of the config, as 8 hex digits. */
+/**
+ * Settings that never change a number a run reports: how many threads or
+ * which BLAS multiply (fp32 rounding aside), how often it checkpoints or logs,
+ * and the memory limit (which only refuses a run). They are left out of the
+ * hash, so a run found by its config is found whatever they were.
+ */
+const NOT_HASHED: Partial<Record<keyof Config, readonly string[]>> = {
+  run: ["threads", "blas"],
+  train: ["checkpointEvery", "logEvery", "memoryLimitMb"],
+};
+
+/** FNV-1a 32-bit over the canonical JSON of the config (less {@link NOT_HASHED}), as 8 hex digits. */
 export function configHash(cfg: Config): string {
-  const s = canonical(cfg);
+  const kept = Object.fromEntries(
+    Object.entries(cfg).map(([section, values]) => [
+      section,
+      Object.fromEntries(
+        Object.entries(values as Record<string, unknown>).filter(([k]) =>
+          !NOT_HASHED[section as keyof Config]?.includes(k)
+        ),
+      ),
+    ]),
+  );
+  const s = canonical(kept);
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
