@@ -97,9 +97,8 @@ function transposeBlocked(
     for (let j0 = 0; j0 < cols; j0 += BLOCK) {
       const j1 = Math.min(cols, j0 + BLOCK);
       for (let i = i0; i < i1; i++) {
-        for (let j = j0, s = at + i * cols + j0, d = at + j0 * rows + i; j < j1; j++, s++, d += rows) {
-          dst[d] = src[s]!;
-        }
+        let s = at + i * cols + j0, d = at + j0 * rows + i;
+        for (let j = j0; j < j1; j++, s++, d += rows) dst[d] = src[s]!;
       }
     }
   }
