@@ -6,7 +6,7 @@
  *   multi-threaded through `wasm_threads.ts` when asked (falls back to one
  *   thread). Matrix products go to OpenBLAS through FFI where it is installed
  *   (`blas.ts`; `blas: "auto"`, the default), which makes a training step
- *   about 2x faster; `blas: "off"` keeps them on XNNPACK.
+ *   2-4x faster (`deno task bench`); `blas: "off"` keeps them on XNNPACK.
  * - `cpu`: plain JavaScript kernels; slow, but a reference for parity tests.
  * - `tensorflow`: libtensorflow through `@tensorflow/tfjs-node-gpu` (CUDA) or
  *   `@tensorflow/tfjs-node`, loaded only if the user installed it
