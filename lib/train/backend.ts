@@ -204,6 +204,8 @@ export async function useBackend(
   if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" failed to initialise`);
   await tf.ready();
   if (name === "wasm") tuneWasmKernels();
+  // Other backends multiply transposed operands as fast as plain ones.
+  if (name !== "wasm") setFastMatMulGrad(false);
   const blas = name === "wasm" ? configureBlas(blasMode, threads.threads) : {};
   const notes = [threads.note, blas.note].filter((n) => n !== undefined);
   current = {
