@@ -10,7 +10,7 @@
  */
 import { encodePuzzles, loadTaskData } from "@kit/data/batches.ts";
 import type { ArcGroup } from "@kit/data/arc_dataset.ts";
-import { evaluateArc } from "@kit/train/arc_eval.ts";
+import { evaluateArc, evaluateArcVersions } from "@kit/train/arc_eval.ts";
 import { type EvalMetrics, evaluate } from "@kit/train/evaluate.ts";
 import { backendFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { loadModel } from "@kit/run/load.ts";
@@ -37,15 +37,15 @@ export async function main(args: string[]): Promise<number> {
   const dataCfg = { ...m.cfg.data, testPath: p.overrides.testPath ?? m.cfg.data.testPath };
   const data = await loadTaskData(dataCfg, m.cfg.run.seed);
   const limit = p.flags.limit ? Number(p.flags.limit) : 0;
-  const r: EvalMetrics = await evaluate(m.model, m.weights, encodePuzzles(data.test), {
-    batchSize: m.cfg.train.evalBatchSize,
-    limit,
-  });
-  if (data.task === "arc") {
-    // ARC's score: the augmented versions of each test input vote (pass@1, pass@2).
-    const arc = await evaluateArc(m.model, m.weights, data.test as ArcGroup[], {
-      batchSize: m.cfg.train.evalBatchSize,
-    });
+  const batchSize = m.cfg.train.evalBatchSize;
+  // ARC adds its score: the augmented versions of each test input vote (pass@1, pass@2).
+  const r: EvalMetrics = data.task === "arc" && !limit
+    ? (await evaluateArcVersions(m.model, m.weights, data.test as ArcGroup[], { batchSize }))
+      .metrics
+    : await evaluate(m.model, m.weights, encodePuzzles(data.test), { batchSize, limit });
+  if (data.task === "arc" && limit) {
+    // The vote needs every version: it runs on all of them, apart from the limited metrics.
+    const arc = await evaluateArc(m.model, m.weights, data.test as ArcGroup[], { batchSize });
     Object.assign(r, { passAt1: arc.passAt[1], passAt2: arc.passAt[2] });
   }
   if (p.flags.json) {

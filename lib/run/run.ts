@@ -18,7 +18,7 @@ import { type BackendInfo, useBackend } from "../train/backend.ts";
 import { loadTensorFile, saveTensorFile, writeFileAtomic } from "../train/checkpoint.ts";
 import { checkStepMemory } from "../train/memory.ts";
 import type { ArcGroup } from "../data/arc_dataset.ts";
-import { evaluateArc } from "../train/arc_eval.ts";
+import { evaluateArcVersions } from "../train/arc_eval.ts";
 import type { EvalMetrics } from "../train/evaluate.ts";
 import { checkpointConfig, restoreTrainer, trainerToFile } from "../train/state.ts";
 import { type TrainMetrics, trainMetrics } from "../train/metrics.ts";
@@ -262,14 +262,12 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
       if (t.checkpointEvery > 0 && trainer.step % t.checkpointEvery === 0) await save();
     }
     await save();
-    const final: EvalMetrics = await trainer.evaluate(test);
-    if (data.task === "arc") {
-      // The ARC score: versions vote after their augmentation is undone (pass@1, pass@2).
-      const arc = await evaluateArc(trainer.model, trainer.evalWeights(), data.test as ArcGroup[], {
+    // ARC adds its score: versions vote after their augmentation is undone (pass@1, pass@2).
+    const final: EvalMetrics = data.task === "arc"
+      ? (await evaluateArcVersions(trainer.model, trainer.evalWeights(), data.test as ArcGroup[], {
         batchSize: t.evalBatchSize,
-      });
-      Object.assign(final, { passAt1: arc.passAt[1], passAt2: arc.passAt[2] });
-    }
+      })).metrics
+      : await trainer.evaluate(test);
     emit({ kind: "eval", step: trainer.step, metrics: final, final: true });
     await appendLine(metricsPath, { step: trainer.step, kind: "final", ...final });
     const summary: RunSummary = {

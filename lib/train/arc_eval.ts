@@ -24,8 +24,10 @@ import {
   scoreArc,
   type Vote,
 } from "../data/vote.ts";
+import { encodePuzzles } from "../data/batches.ts";
 import type { Weights } from "../model/init.ts";
 import type { TRM } from "../model/trm.ts";
+import { type EvalMetrics, evaluate } from "./evaluate.ts";
 
 /** Scores after voting, and the exact accuracy of single versions before it. */
 export interface ArcEvalResult extends ArcScore {
@@ -76,6 +78,33 @@ export function scoreArcPredictions(
     examples: sources.length,
     versionAcc: right / Math.max(1, sources.length),
   };
+}
+
+/**
+ * The held-out metrics of every augmented version (as `evaluate` gives them)
+ * and the vote's pass@k, from one pass over the versions. It encodes them all
+ * at once, as `evaluate` does: for a test split too large for that, use
+ * {@link evaluateArc}, which streams.
+ */
+export async function evaluateArcVersions(
+  model: TRM,
+  weights: Weights,
+  groups: readonly ArcGroup[],
+  opts: { batchSize: number; onProgress?: (done: number, total: number) => void },
+): Promise<{ metrics: EvalMetrics; arc: ArcEvalResult }> {
+  const examples = encodePuzzles(groups);
+  const s = examples.seqLen;
+  const tokens: Int32Array[] = [], haltProbs: number[] = [];
+  const metrics = await evaluate(model, weights, examples, {
+    ...opts,
+    onPredictions: (_, t, h) => {
+      for (let i = 0; i < h.length; i++) tokens.push(t.slice(i * s, (i + 1) * s));
+      haltProbs.push(...h);
+    },
+  });
+  // encodePuzzles lists ARC versions in arcSources' order: group, version, pair.
+  const arc = scoreArcPredictions(groups, arcSources(groups), tokens, haltProbs);
+  return { metrics: { ...metrics, passAt1: arc.passAt[1], passAt2: arc.passAt[2] }, arc };
 }
 
 /** Runs every augmented test example through `model` and scores the vote. */

@@ -9,7 +9,9 @@ import { defaultModelConfig, type ModelConfig } from "../model/config.ts";
 import { initWeights } from "../model/init.ts";
 import { TRM } from "../model/trm.ts";
 import { useBackend } from "./backend.ts";
-import { arcSources, evaluateArc, scoreArcPredictions } from "./arc_eval.ts";
+import { encodePuzzles } from "../data/batches.ts";
+import { arcSources, evaluateArc, evaluateArcVersions, scoreArcPredictions } from "./arc_eval.ts";
+import { evaluate } from "./evaluate.ts";
 
 await useBackend("wasm");
 
@@ -92,6 +94,49 @@ Deno.test("evaluateArc() runs a TRM over every version with its puzzle id and fr
       () => evaluateArc(new TRM({ ...cfg, numPuzzleIds: 3 }), w, test, { batchSize: 10 }),
       `ids up to ${numPuzzleIds - 1}, but the model has 3 puzzle ids`,
     );
+  } finally {
+    tf.dispose(Object.values(w));
+    model.dispose();
+  }
+});
+
+Deno.test("evaluateArcVersions() gives evaluate()'s metrics and evaluateArc()'s vote in one pass", async () => {
+  // The single pass relies on encodePuzzles listing versions in arcSources' order.
+  const encoded = encodePuzzles(test);
+  const sources = arcSources(test);
+  assertEquals(encoded.count, sources.length);
+  sources.forEach((src, i) => {
+    const g = test[src.group]!;
+    assertEquals(encoded.puzzleIds![i], g.firstId + src.version);
+    const want = encodeArcGrid(augmentGrid(g.pairs[src.pair]!.input, g.versions[src.version]!), {
+      canvas: CANVAS,
+    });
+    assertEquals(Array.from(encoded.inputs.subarray(i * want.length, (i + 1) * want.length)), [
+      ...want,
+    ]);
+  });
+  const cfg: ModelConfig = {
+    ...defaultModelConfig,
+    vocabSize: 12,
+    seqLen: CANVAS * CANVAS,
+    hiddenSize: 16,
+    heads: 2,
+    puzzlePrefix: 1,
+    numPuzzleIds,
+    latentSteps: 1,
+    recursions: 1,
+    supervisionSteps: 2,
+  };
+  const model = new TRM(cfg);
+  const w = initWeights(cfg, new Prng(1));
+  try {
+    const before = tf.memory().numTensors;
+    const one = await evaluateArcVersions(model, w, test, { batchSize: 7 });
+    assertEquals(tf.memory().numTensors, before);
+    const metrics = await evaluate(model, w, encoded, { batchSize: 7 });
+    const arc = await evaluateArc(model, w, test, { batchSize: 7 });
+    assertEquals(one.arc, arc);
+    assertEquals(one.metrics, { ...metrics, passAt1: arc.passAt[1], passAt2: arc.passAt[2] });
   } finally {
     tf.dispose(Object.values(w));
     model.dispose();

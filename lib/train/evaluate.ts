@@ -35,7 +35,13 @@ export async function evaluate(
   model: TRM,
   weights: Weights,
   data: Encoded,
-  opts: { batchSize: number; limit?: number; onProgress?: (done: number, total: number) => void },
+  opts: {
+    batchSize: number;
+    limit?: number;
+    onProgress?: (done: number, total: number) => void;
+    /** Receives each batch's final argmax tokens [b·S] and sigmoid(q_halt) [b], from row `start` (ARC's vote). */
+    onPredictions?: (start: number, tokens: Int32Array, haltProbs: Float32Array) => void;
+  },
 ): Promise<EvalMetrics> {
   const n = Math.min(data.count, opts.limit || data.count);
   const nSup = model.cfg.supervisionSteps;
@@ -44,9 +50,17 @@ export async function evaluate(
   for (let start = 0; start < n; start += opts.batchSize) {
     const b = Math.min(opts.batchSize, n - start);
     // Per batch, one tensor of statistics comes back: a single data sync.
-    const stats = evalBatch(model, weights, data, start, b);
+    const { stats, last } = evalBatch(model, weights, data, start, b, !!opts.onPredictions);
     const v = await stats.data();
     stats.dispose();
+    if (last) {
+      opts.onPredictions!(
+        start,
+        (await last.tokens.data()) as Int32Array,
+        (await last.haltProbs.data()) as Float32Array,
+      );
+      tf.dispose([last.tokens, last.haltProbs]);
+    }
     correct += v[0]!;
     valid += v[1]!;
     exact += v[2]!;
@@ -65,14 +79,19 @@ export async function evaluate(
   };
 }
 
-/** All N_sup steps on rows [start, start+b); returns [correct, valid, exact, Σ haltStep, Σ exactAtHalt, exact@1..N]. */
+/**
+ * All N_sup steps on rows [start, start+b); returns [correct, valid, exact,
+ * Σ haltStep, Σ exactAtHalt, exact@1..N], and with `keepLast` the last
+ * step's argmax tokens and sigmoid(q_halt).
+ */
 function evalBatch(
   model: TRM,
   weights: Weights,
   data: Encoded,
   start: number,
   b: number,
-): tf.Tensor1D {
+  keepLast: boolean,
+): { stats: tf.Tensor1D; last?: { tokens: tf.Tensor; haltProbs: tf.Tensor } } {
   const s = data.seqLen;
   const nSup = model.cfg.supervisionSteps;
   const inputs = tf.tensor2d(data.inputs.subarray(start * s, (start + b) * s), [b, s], "int32");
@@ -89,6 +108,7 @@ function evalBatch(
     decided: tf.zeros([b], "bool"),
   };
   const perStep: tf.Tensor[] = [];
+  let last: { tokens: tf.Tensor; haltProbs: tf.Tensor } | undefined;
   for (let k = 1; k <= nSup; k++) {
     const prev = c;
     c = tf.tidy(() => {
@@ -100,6 +120,12 @@ function evalBatch(
       const says = haltsNow(model.cfg.halting, out.qHalt, out.qContinue);
       const first = tf.logicalAnd(tf.logicalNot(prev.decided!), says);
       perStep.push(tf.keep(tf.sum(r.exact)));
+      if (keepLast && k === nSup) {
+        last = {
+          tokens: tf.keep(tf.argMax(out.logits, -1)),
+          haltProbs: tf.keep(tf.sigmoid(out.qHalt)),
+        };
+      }
       return {
         y: out.state.y,
         z: out.state.z,
@@ -126,5 +152,5 @@ function evalBatch(
     ]) as tf.Tensor1D
   );
   tf.dispose([...Object.values(c), ...perStep, inputs, labels, puzzleIds]);
-  return out;
+  return { stats: out, last };
 }
