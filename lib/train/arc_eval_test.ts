@@ -62,21 +62,28 @@ Deno.test("scoreArcPredictions() follows the majority: right in 3 of 4 versions 
   assertEquals(m.passAt, { 1: 0, 2: 1 });
 });
 
-Deno.test("evaluateArc() runs a TRM over every version with its puzzle id and frees its tensors", async () => {
-  const cfg: ModelConfig = {
+/** A tiny TRM over the test canvases and puzzle ids. */
+function tinyModel(o: Partial<ModelConfig>): ModelConfig {
+  return {
     ...defaultModelConfig,
     vocabSize: 12,
     seqLen: CANVAS * CANVAS,
     hiddenSize: 16,
     heads: 2,
+    numPuzzleIds,
+    latentSteps: 1,
+    supervisionSteps: 2,
+    ...o,
+  };
+}
+
+Deno.test("evaluateArc() runs a TRM over every version with its puzzle id and frees its tensors", async () => {
+  const cfg = tinyModel({
     mixer: "attention",
     posEncoding: "rope",
     puzzlePrefix: 2,
-    numPuzzleIds,
-    latentSteps: 1,
     recursions: 2,
-    supervisionSteps: 2,
-  };
+  });
   const model = new TRM(cfg);
   const w = initWeights(cfg, new Prng(0));
   try {
@@ -115,18 +122,7 @@ Deno.test("evaluateArcVersions() gives evaluate()'s metrics and evaluateArc()'s 
       ...want,
     ]);
   });
-  const cfg: ModelConfig = {
-    ...defaultModelConfig,
-    vocabSize: 12,
-    seqLen: CANVAS * CANVAS,
-    hiddenSize: 16,
-    heads: 2,
-    puzzlePrefix: 1,
-    numPuzzleIds,
-    latentSteps: 1,
-    recursions: 1,
-    supervisionSteps: 2,
-  };
+  const cfg = tinyModel({ puzzlePrefix: 1, recursions: 1 });
   const model = new TRM(cfg);
   const w = initWeights(cfg, new Prng(1));
   try {
