@@ -97,7 +97,7 @@ export async function evaluateArcVersions(
   const tokens: Int32Array[] = [], haltProbs: number[] = [];
   const metrics = await evaluate(model, weights, examples, {
     ...opts,
-    onPredictions: (_, t, h) => {
+    onPredictions: (t, h) => {
       for (let i = 0; i < h.length; i++) tokens.push(t.slice(i * s, (i + 1) * s));
       haltProbs.push(...h);
     },

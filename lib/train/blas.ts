@@ -72,7 +72,10 @@ export interface BlasInfo {
   threads: number;
 }
 
-let active: { info: BlasInfo; lib: Blas; stock: tf.KernelConfig } | undefined;
+/** The opened library, XNNPACK's kernel and the one that replaces it. */
+let active:
+  | { info: BlasInfo; lib: Blas; stock: tf.KernelConfig; kernel: tf.KernelFunc }
+  | undefined;
 let routed = false;
 
 /** The BLAS in use for the wasm backend's matrix products, if any. */
@@ -127,7 +130,7 @@ interface WasmBackend {
  */
 export function enableBlas(threads: number): BlasInfo {
   if (active) {
-    route(active.stock, blasKernel);
+    route(active.stock, active.kernel);
     return active.info;
   }
   const stock = tf.getKernel("BatchMatMul", "wasm");
@@ -192,13 +195,11 @@ export function enableBlas(threads: number): BlasInfo {
     }
     return out;
   };
-  blasKernel = kernelFunc as tf.KernelFunc;
-  active = { info: { library: path, config, threads: have }, lib, stock };
-  route(stock, blasKernel);
+  const kernel = kernelFunc as tf.KernelFunc;
+  active = { info: { library: path, config, threads: have }, lib, stock, kernel };
+  route(stock, kernel);
   return active.info;
 }
-
-let blasKernel: tf.KernelFunc | undefined;
 
 function route(stock: tf.KernelConfig, kernelFunc: tf.KernelFunc | undefined): void {
   tf.unregisterKernel("BatchMatMul", "wasm");

@@ -39,8 +39,8 @@ export async function evaluate(
     batchSize: number;
     limit?: number;
     onProgress?: (done: number, total: number) => void;
-    /** Receives each batch's final argmax tokens [b·S] and sigmoid(q_halt) [b], from row `start` (ARC's vote). */
-    onPredictions?: (start: number, tokens: Int32Array, haltProbs: Float32Array) => void;
+    /** Receives each batch's final argmax tokens [b·S] and sigmoid(q_halt) [b], in row order (ARC's vote). */
+    onPredictions?: (tokens: Int32Array, haltProbs: Float32Array) => void;
   },
 ): Promise<EvalMetrics> {
   const n = Math.min(data.count, opts.limit || data.count);
@@ -55,7 +55,6 @@ export async function evaluate(
     stats.dispose();
     if (last) {
       opts.onPredictions!(
-        start,
         (await last.tokens.data()) as Int32Array,
         (await last.haltProbs.data()) as Float32Array,
       );

@@ -194,11 +194,12 @@ export class Trainer {
 
     // 1. Rows that halted restart: fresh puzzle, y_init/z_init, step count 0.
     const c = tf.tidy(() => {
+      const h3 = tf.reshape(old.halted, [b, 1, 1]);
       const h2 = tf.reshape(old.halted, [b, 1]);
       const init = this.model.initialState(this.weights, b);
       return {
-        y: whereRows(old.halted, init.y, old.y),
-        z: whereRows(old.halted, init.z, old.z),
+        y: tf.where(h3, init.y, old.y) as tf.Tensor3D,
+        z: tf.where(h3, init.z, old.z) as tf.Tensor3D,
         steps: tf.where(old.halted, tf.zerosLike(old.steps), old.steps) as tf.Tensor1D,
         inputs: tf.where(h2, tf.tensor2d(batch.inputs, [b, s], "int32"), old.inputs) as tf.Tensor2D,
         labels: tf.where(h2, tf.tensor2d(batch.labels, [b, s], "int32"), old.labels) as tf.Tensor2D,
@@ -321,14 +322,4 @@ export class Trainer {
     tf.dispose(Object.values(this.weights));
     this.model.dispose();
   }
-}
-
-/**
- * `tf.where` with one condition per row of [B, L, D] tensors. The condition
- * is widened with an add, not tf.where's own broadcastTo: wasm runs that Tile
- * in a generic loop (29 ms at [32, 81, 128], against 2 ms this way).
- */
-function whereRows(rows: tf.Tensor1D, a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
-  const perRow = tf.reshape(tf.cast(rows, "float32"), [rows.shape[0], 1, 1]);
-  return tf.where(tf.greater(tf.add(tf.zeros(a.shape), perRow), 0), a, b) as tf.Tensor3D;
 }

@@ -76,3 +76,40 @@ Deno.test("transposes with cache-aliasing strides (blocked in JS) and others (st
     tf.dispose([x, y]);
   }
 });
+
+Deno.test("Tile copies rows exactly, for every dtype, and serves broadcastTo and a broadcast where", async () => {
+  const cases: [number[], number[], "float32" | "int32" | "bool"][] = [
+    [[1, 1, 5], [3, 4, 1], "float32"], // y_init spread over [B, L, D]
+    [[3, 1, 1], [1, 4, 5], "bool"], // a per-row condition widened
+    [[2, 3], [2, 3], "int32"], // every axis repeated
+    [[4], [3], "float32"],
+  ];
+  for (const [shape, reps, dtype] of cases) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const values = Array.from(
+      { length: n },
+      (_, i) => dtype === "bool" ? i % 2 : dtype === "int32" ? 3 * i - 2 : i * 1.5 - 2,
+    );
+    const x = tf.tensor(values, shape, dtype);
+    const y = tf.tile(x, reps);
+    const got = await y.data();
+    const outShape = shape.map((d, i) => d * reps[i]!);
+    let bad = 0;
+    for (let o = 0; o < got.length; o++) {
+      // Output index -> source index: each coordinate modulo the input's size on that axis.
+      let rest = o, src = 0, stride = 1;
+      for (let k = shape.length - 1; k >= 0; k--) {
+        src += ((rest % outShape[k]!) % shape[k]!) * stride;
+        rest = Math.floor(rest / outShape[k]!);
+        stride *= shape[k]!;
+      }
+      if (got[o] !== values[src]) bad++;
+    }
+    assertEquals([y.shape, bad], [outShape, 0], `shape ${shape} reps ${reps} ${dtype}`);
+    tf.dispose([x, y]);
+  }
+  const cond = tf.tensor([true, false], [2, 1, 1], "bool");
+  const chosen = tf.where(cond, tf.ones([2, 2, 3]), tf.zeros([2, 2, 3]));
+  assertEquals(Array.from(await chosen.data()), [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+  tf.dispose([cond, chosen]);
+});
