@@ -1,48 +1,103 @@
 /**
  * Rebuilds every table and figure from `results/` alone (no training):
  *
- *   deno task report              all studies with a results/<study>/runs.csv
- *   deno task report depth ema    only these studies
+ *   deno task report              every declared study with runs, and every results/<study>/runs.csv
+ *   deno task report gradient ema only these studies
  *   deno task report --results DIR   another results folder (as the sweep's --results)
  *
- * Tables go to results/tables/<study>.{md,html,tex,csv}, figures to
- * results/figures/<study>_<figure>.{vl.json,svg,png}.
+ * A declared study (experiments/sweeps/) first gets its runs table rebuilt
+ * from the run folders of its plan at its regime's preset (`--preset` for
+ * another), so a fresh clone rebuilds the committed tables from the committed
+ * run records (results/runs/<runId>/{config.json,metrics.jsonl,summary.json}).
+ *
+ * Tables go to results/tables/<study>.{md,html,tex,csv} (and
+ * <study>_verdicts.* where the study has a base to pair against), figures to
+ * results/figures/<study>_<figure>.{vl.json,svg,png}; every verdict row of
+ * every study goes to results/tables/verdicts.*.
  *
  * @module
  */
 import { listStudies } from "@kit/report/load.ts";
-import { writeStudyReport } from "@kit/report/study.ts";
+import { type ReportTable } from "@kit/report/tables.ts";
+import { saveTable } from "@kit/report/table_format.ts";
+import { reportOptions, studyTables, writeStudyReport } from "@kit/report/study.ts";
+import { loadRuns } from "@kit/report/load.ts";
+import { claimsTable } from "@kit/report/verdicts.ts";
 import { parseCommandLine, runMain } from "@kit/run/cli.ts";
+import { writeStudyTable } from "@kit/run/results.ts";
+import { runState } from "@kit/run/sweep.ts";
+import { expandStudy, variedKeys } from "@kit/run/study.ts";
+import { STUDIES } from "@kit/studies/mod.ts";
 
-const FLAGS = { results: "string", help: "boolean" } as const;
+const FLAGS = { results: "string", preset: "string", help: "boolean" } as const;
+
+/**
+ * Rebuilds a declared study's runs table from its run folders, when any of
+ * them has finished or failed; returns how many have.
+ */
+async function rebuildTable(name: string, results: string, preset?: string): Promise<number> {
+  const study = STUDIES[name]!;
+  const plan = expandStudy(study, { preset: preset ?? study.regime?.preset ?? "cpu" });
+  const ended = [];
+  for (const run of plan) {
+    const status = await runState(`${results}/${run.runDir}`);
+    if (status === "done" || status === "failed") ended.push(run);
+  }
+  if (ended.length) await writeStudyTable(results, plan, { study: name, varied: variedKeys(study) });
+  return ended.length;
+}
 
 export async function main(args: string[]): Promise<number> {
   const p = parseCommandLine(args, FLAGS);
   if (p.flags.help) {
-    console.log("usage: deno task report [STUDY ...] [--results DIR]");
+    console.log("usage: deno task report [STUDY ...] [--results DIR] [--preset NAME]");
     return 0;
   }
   if (Object.keys(p.overrides).length) {
     throw new Error(`report takes no config keys (got --${Object.keys(p.overrides)[0]})`);
   }
   const results = (p.flags.results as string | undefined) ?? "results";
-  const all = await listStudies({ results });
-  const studies = p.positionals.length ? p.positionals : all;
-  if (!studies.length) throw new Error(`no studies under ${results} (no <study>/runs.csv)`);
-  for (const s of studies) {
-    if (!all.includes(s)) {
-      throw new Error(
-        `no study "${s}" under ${results}; studies: ${all.join(", ") || "none"}`,
-      );
+  const preset = p.flags.preset as string | undefined;
+  const declared = Object.keys(STUDIES).sort();
+  for (const s of p.positionals) {
+    if (!declared.includes(s) && !(await listStudies({ results })).includes(s)) {
+      throw new Error(`no study "${s}" under ${results}; declared: ${declared.join(", ")}`);
     }
   }
+  const wanted = p.positionals.length ? p.positionals : declared;
+  const empty: string[] = [];
+  for (const s of wanted.filter((s) => declared.includes(s))) {
+    if (await rebuildTable(s, results, preset) === 0) empty.push(s);
+  }
+  // A declared study without run folders keeps a runs table written by other means (tests).
+  const withRuns = await listStudies({ results });
+  const none = empty.filter((s) => !withRuns.includes(s));
+  const studies = p.positionals.length
+    ? p.positionals.filter((s) => withRuns.includes(s))
+    : withRuns;
+  for (const s of none) console.log(`${s}: no runs under ${results}/runs yet`);
+  if (!studies.length) {
+    if (none.length) return 0;
+    throw new Error(`no studies under ${results} (no <study>/runs.csv)`);
+  }
+  const verdicts: ReportTable[] = [];
   for (const study of studies) {
     const t0 = performance.now();
-    const { files, notes } = await writeStudyReport(study, { results });
+    const declared = STUDIES[study];
+    const opts = { results, ...(declared ? reportOptions(declared) : {}) };
+    const { files, notes } = await writeStudyReport(study, opts);
+    const runs = await loadRuns(study, { results });
+    verdicts.push(
+      ...studyTables(runs, study, opts).filter((t) => t.name === `${study}_verdicts`),
+    );
     for (const n of notes) console.warn(`warning: ${n}`);
     const ms = Math.round(performance.now() - t0);
     console.log(`${study}: ${files.length} files in ${ms} ms`);
     for (const f of files) console.log(`  ${f}`);
+  }
+  if (verdicts.length && !p.positionals.length) {
+    const files = await saveTable(claimsTable(verdicts), `${results}/tables`);
+    console.log(`every claim: ${files.join(", ")}`);
   }
   return 0;
 }

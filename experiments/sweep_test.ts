@@ -1,15 +1,13 @@
 /**
- * The sweep CLI end to end. One study (ema, 2 points) trains for real at the
- * smoke preset; every other study is checked by expansion only (each point
- * resolves at every preset), since all of them in full take minutes.
+ * The sweep CLI end to end. One study (gradient, 2 points) trains for real at
+ * the smoke preset, and two studies as one queue in two processes; every
+ * study is checked by expansion in lib/studies/mod_test.ts.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { assert, assertEquals, assertRejects } from "@kit/util/assert.ts";
-import { columnsFor, readStudyTable } from "@kit/run/results.ts";
-import { PRESETS } from "@kit/run/presets.ts";
-import { expandStudy, variedKeys } from "@kit/run/study.ts";
+import { readStudyTable } from "@kit/run/results.ts";
+import { STUDIES } from "@kit/studies/mod.ts";
 import { main } from "./sweep.ts";
-import { STUDIES } from "./sweeps/mod.ts";
 
 /** Runs the CLI with its stdout/stderr lines captured. */
 async function sweep(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -24,35 +22,28 @@ async function sweep(args: string[]): Promise<{ code: number; out: string[]; err
   }
 }
 
-Deno.test("every study in experiments/sweeps expands to valid, distinct runs at every preset", async () => {
-  const files = [...Deno.readDirSync(new URL("./sweeps", import.meta.url))]
-    .map((e) => e.name.replace(/\.ts$/, "")).filter((n) => n !== "mod").sort();
-  assertEquals(Object.keys(STUDIES).sort(), files, "each file is registered under its name");
-  for (const study of Object.values(STUDIES)) {
-    assert(study.title && variedKeys(study).length > 0 && study.seeds.length > 0, study.name);
-    for (const preset of PRESETS) {
-      const plan = expandStudy(study, { preset });
-      assertEquals(new Set(plan.map((r) => r.runId)).size, plan.length, `${study.name} ${preset}`);
-      columnsFor(plan); // no config leaf collides with a result column
-    }
-  }
+Deno.test("deno task sweep --list lists every declared study", async () => {
   const mine = (await sweep(["--list"])).out.join("\n");
   assert(Object.keys(STUDIES).every((n) => mine.includes(n)));
 });
 
-Deno.test("deno task sweep ema --preset smoke --seeds 1 trains, tabulates, then skips on re-run", async () => {
+Deno.test("deno task sweep gradient --preset smoke --seeds 1 trains, tabulates, then skips on re-run", async () => {
   const results = await Deno.makeTempDir();
-  const args = ["ema", "--preset", "smoke", "--seeds", "1", "--results", results];
+  const args = ["gradient", "--preset", "smoke", "--seeds", "1", "--results", results];
   const first = await sweep(args);
   assertEquals(first.code, 0, first.err.join("\n"));
-  assert(/ema 1\/2 ema=true seed=0 done exact \d+\.\d% \d+\.\d s/.test(first.err.join("\n")));
+  assert(
+    /gradient 1\/2 gradient=lastRecursion seed=0 done exact \d+\.\d% \d+\.\d s/.test(
+      first.err.join("\n"),
+    ),
+  );
   assertEquals(tf.memory().numTensors, 0, "runs share the process: no tensor outlives its run");
-  const df = readStudyTable(results, "ema");
+  const df = readStudyTable(results, "gradient");
   assertEquals(df.height, 2);
   const rows = df.toRecords();
-  assertEquals(rows.map((r) => [r.ema, r.seed, r.status, r.error, r.varied]), [
-    [true, 0, "done", "", "ema"],
-    [false, 0, "done", "", "ema"],
+  assertEquals(rows.map((r) => [r.gradient, r.seed, r.status, r.error, r.varied]), [
+    ["lastRecursion", 0, "done", "", "gradient"],
+    ["oneStep", 0, "done", "", "gradient"],
   ]);
   for (const r of rows) {
     for (const k of ["exactAcc", "tokenAcc", "exactAtHalt"]) {
@@ -67,9 +58,28 @@ Deno.test("deno task sweep ema --preset smoke --seeds 1 trains, tabulates, then 
   const again = await sweep(args);
   assertEquals(again.code, 0);
   assert(again.out.join("").includes("0 done, 2 already done, 0 failed"), again.out.join(""));
-  assert(/ema 2\/2 ema=false seed=0 skipped exact \d+\.\d%/.test(again.err.join("\n")));
+  assert(/gradient 2\/2 gradient=oneStep seed=0 skipped exact \d+\.\d%/.test(again.err.join("\n")));
   assertEquals((await Deno.stat(`${results}/${rows[0]!.runDir}/summary.json`)).mtime, mtime);
-  assert(readStudyTable(results, "ema").frameEqual(df));
+  assert(readStudyTable(results, "gradient").frameEqual(df));
+  await Deno.remove(results, { recursive: true });
+});
+
+Deno.test("deno task sweep A B --jobs 2: one queue, two processes, every run trained once", async () => {
+  const results = await Deno.makeTempDir();
+  const small = ["--trainPuzzles", "40", "--testPuzzles", "8", "--steps", "10"];
+  const args = ["gradient", "networks", "--preset", "smoke", "--seeds", "1", "--jobs", "2"];
+  const r = await sweep([...args, "--results", results, ...small]);
+  assertEquals(r.code, 0, r.err.join("\n"));
+  const g = readStudyTable(results, "gradient").toRecords();
+  const n = readStudyTable(results, "networks").toRecords();
+  assertEquals([g.length, n.length], [2, 2]);
+  assertEquals(g[0]!.runId, n[0]!.runId, "the shared base is one run");
+  for (const dir of new Set([...g, ...n].map((x) => String(x.runDir)))) {
+    const lines = (await Deno.readTextFile(`${results}/${dir}/metrics.jsonl`)).trim().split("\n");
+    assertEquals(lines.filter((l) => l.includes('"kind":"final"')).length, 1, dir);
+    const config = JSON.parse(await Deno.readTextFile(`${results}/${dir}/config.json`));
+    assertEquals(config.config.run.threads, 0, "smoke fixes no threads: each job chooses");
+  }
   await Deno.remove(results, { recursive: true });
 });
 
@@ -77,10 +87,10 @@ Deno.test("deno task sweep records diverging runs as failed rows with the error 
   const results = await Deno.makeTempDir();
   const diverge = ["--lr", "1e30", "--optimizer", "adamw", "--warmupSteps", "0", "--logEvery", "1"];
   const small = ["--trainPuzzles", "40", "--testPuzzles", "8"];
-  const args = ["ema", "--preset", "smoke", "--seeds", "1", "--results", results];
+  const args = ["gradient", "--preset", "smoke", "--seeds", "1", "--results", results];
   const r = await sweep([...args, ...diverge, ...small]);
   assertEquals(r.code, 1);
-  const rows = readStudyTable(results, "ema").toRecords();
+  const rows = readStudyTable(results, "gradient").toRecords();
   assertEquals(
     rows.map((x) => x.status),
     ["failed", "failed"],

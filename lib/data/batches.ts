@@ -3,10 +3,13 @@
  * every task (Sudoku, Maze, ARC).
  *
  * The reference pre-builds 1000 augmented copies of each training puzzle;
- * for Sudoku and Maze the kit instead draws a fresh augmentation for every
- * example it serves, which gives the same distribution without storing the
- * copies. ARC's augmented versions are fixed, because each one has its own
- * puzzle identifier (see `arc_dataset.ts`); its translations are drawn fresh.
+ * for Sudoku and Maze the kit by default instead draws a fresh augmentation
+ * for every example it serves, which has the same distribution but not the
+ * same scarcity: a model cannot memorise versions it never sees twice. With
+ * `augmentVersions` K > 0 it builds the reference's fixed set instead: each
+ * puzzle and K versions of it, drawn once from the data seed. ARC's augmented
+ * versions are always fixed, because each one has its own puzzle identifier
+ * (see `arc_dataset.ts`); its translations are drawn fresh.
  *
  * @module
  */
@@ -14,7 +17,7 @@ import { Prng } from "../util/prng.ts";
 import { loadArc } from "./arc.ts";
 import { type ArcGroup, arcGroups, arcTestExamples, drawArcPuzzle } from "./arc_dataset.ts";
 import { generateArcTasks } from "./arc_tasks.ts";
-import { type DataConfig, dataShape, mazeMinPath, type Task } from "./config.ts";
+import { type DataConfig, dataShape, mazeMinPath, puzzleSeed, type Task } from "./config.ts";
 import { augmentMaze, encodeMaze, generateMazeSet, mazeKey, type MazePuzzle } from "./maze.ts";
 import { loadMazeFile } from "./maze_io.ts";
 import {
@@ -56,21 +59,49 @@ type Progress = (what: string, done: number, total: number) => void;
 
 /**
  * Builds the training and held-out puzzles: read from files when paths are
- * given, else generated from `seed` (held-out puzzles disjoint from training).
+ * given, else generated (held-out puzzles disjoint from training), from the
+ * data seed (`dataSeed`, or `runSeed` when it is -1). With `augmentVersions`
+ * the training set is the originals first, then their fixed versions.
  */
-export function loadTaskData(
+export async function loadTaskData(
   cfg: DataConfig,
-  seed: number,
+  runSeed: number,
   onProgress?: Progress,
 ): Promise<TaskData> {
+  const seed = puzzleSeed(cfg, runSeed);
   switch (cfg.task) {
     case "sudoku":
-      return loadSudokuData(cfg, seed, onProgress);
+      return withVersions(await loadSudokuData(cfg, seed, onProgress), cfg, seed);
     case "maze":
-      return loadMazeData(cfg, seed, onProgress);
+      return withVersions(await loadMazeData(cfg, seed, onProgress), cfg, seed);
     case "arc":
       return loadArcData(cfg, seed);
   }
+}
+
+/** Whether the sampler draws a fresh augmentation per example (not with fixed versions). */
+export function freshAugment(cfg: DataConfig): boolean {
+  return cfg.augment && (cfg.task === "arc" || cfg.augmentVersions === 0);
+}
+
+/**
+ * The reference's fixed augmentation: every training puzzle, then K versions
+ * of each, drawn once from the data seed (versions k of all puzzles in turn,
+ * so the first N puzzles are always the originals).
+ */
+function withVersions(data: TaskData, cfg: DataConfig, seed: number): TaskData {
+  const k = cfg.augment ? cfg.augmentVersions : 0;
+  if (k === 0) return data;
+  const prng = new Prng(seed * 7919 + 6);
+  const originals = data.train as (SudokuPuzzle | MazePuzzle)[];
+  const versions: TaskPuzzle[] = [];
+  for (let v = 0; v < k; v++) {
+    for (const p of originals) {
+      versions.push("kind" in p ? augmentMaze(p, prng) : augmentSudoku(p, prng));
+    }
+  }
+  const source = `${data.source}, ${k} fixed augmented versions of each training puzzle`;
+  return { ...data, train: [...originals, ...versions], source };
 }
 
 async function loadSudokuData(

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects } from "../util/assert.ts";
 import { cropArcGrid } from "./arc.ts";
 import type { ArcGroup } from "./arc_dataset.ts";
-import { encodePuzzles, loadTaskData, Sampler } from "./batches.ts";
+import { encodePuzzles, freshAugment, loadTaskData, Sampler } from "./batches.ts";
 import { type DataConfig, dataProblems, dataShape, defaultDataConfig } from "./config.ts";
 import { checkMazePath, type MazePuzzle, pathLength } from "./maze.ts";
 import { formatMazeCsv } from "./maze_io.ts";
@@ -120,4 +120,31 @@ Deno.test("dataShape() and dataProblems() follow the task", () => {
   assertEquals(dataProblems({ ...arc, arcCanvas: 31 }), [
     "arcCanvas must be an integer from 3 to 30, got 31",
   ]);
+});
+
+Deno.test("dataSeed fixes the puzzles whatever the run seed; augmentVersions builds the fixed versions once", async () => {
+  const sudoku: DataConfig = {
+    ...defaultDataConfig,
+    size: 4,
+    blanks: 8,
+    trainPuzzles: 20,
+    testPuzzles: 10,
+    dataSeed: 5,
+  };
+  const keys = (ps: readonly unknown[]) =>
+    (ps as { question: Uint8Array }[]).map((p) => p.question.join(""));
+  const a = await loadTaskData(sudoku, 0), b = await loadTaskData(sudoku, 1);
+  assertEquals([keys(a.train), keys(a.test)], [keys(b.train), keys(b.test)]);
+  const other = await loadTaskData({ ...sudoku, dataSeed: -1 }, 1);
+  assert(keys(other.test).join() !== keys(a.test).join(), "-1: the run seed decides");
+
+  const fixed = { ...sudoku, augmentVersions: 3 };
+  const v = await loadTaskData(fixed, 0), w = await loadTaskData(fixed, 9);
+  assertEquals(v.train.length, 20 * 4);
+  assertEquals(keys(v.train).slice(0, 20), keys(a.train), "the originals come first");
+  assertEquals(keys(v.train), keys(w.train), "versions are drawn from the data seed");
+  assertEquals(keys(v.test), keys(a.test), "held-out puzzles do not depend on K");
+  assert(new Set(keys(v.train)).size > 60, "the versions are mostly new grids");
+  assertEquals([freshAugment(fixed), freshAugment(sudoku)], [false, true]);
+  assertEquals(dataProblems({ ...fixed, augment: false }), ["augmentVersions 3 needs augment true"]);
 });

@@ -26,6 +26,20 @@ export interface DataConfig {
   testPuzzles: number;
   /** Apply a fresh random validity-preserving augmentation to every training example (Sudoku: shuffle; maze: one of the 8 dihedral transforms; ARC: translation, see arcTranslate). */
   augment: boolean;
+  /**
+   * Sudoku and maze, with `augment`: keep each training puzzle with this many
+   * augmented versions besides the original, drawn once from the data seed and
+   * then served as they are (the reference's scheme: 1000 versions per puzzle).
+   * 0: a fresh augmentation at every presentation instead (the kit's default).
+   * ARC ignores it: its fixed versions are `arcAugmentations`.
+   */
+  augmentVersions: number;
+  /**
+   * Seed of the puzzles themselves (generation, file subsets, fixed augmented
+   * versions), so that every run seed and every variant of a study trains and
+   * is tested on the same puzzles. -1: the run seed.
+   */
+  dataSeed: number;
   /** Read training puzzles from this file (ARC: a folder of tasks or one file) instead of generating them ("" = generate). */
   trainPath: string;
   /** Read held-out puzzles from this file (ARC: evaluation tasks) instead of generating them ("" = generate). */
@@ -50,6 +64,8 @@ export const defaultDataConfig: DataConfig = {
   trainPuzzles: 1000,
   testPuzzles: 1000,
   augment: true,
+  augmentVersions: 0,
+  dataSeed: -1,
   trainPath: "",
   testPath: "",
   mazeSize: 30,
@@ -76,9 +92,23 @@ export function mazeMinPath(cfg: DataConfig): number {
   return cfg.mazeMinPath < 0 ? defaultMinPath(cfg.mazeSize) : cfg.mazeMinPath;
 }
 
+/** The seed the puzzles are built from: `dataSeed`, or the run seed when it is -1. */
+export function puzzleSeed(cfg: DataConfig, runSeed: number): number {
+  return cfg.dataSeed >= 0 ? cfg.dataSeed : runSeed;
+}
+
 /** Cross-field checks of the data section; returns the problems found. */
 export function dataProblems(cfg: DataConfig): string[] {
   const out: string[] = [];
+  if (!(Number.isInteger(cfg.augmentVersions) && cfg.augmentVersions >= 0)) {
+    out.push(`augmentVersions must be a non-negative integer, got ${cfg.augmentVersions}`);
+  }
+  if (cfg.augmentVersions > 0 && !cfg.augment) {
+    out.push(`augmentVersions ${cfg.augmentVersions} needs augment true`);
+  }
+  if (!(Number.isInteger(cfg.dataSeed) && cfg.dataSeed >= -1)) {
+    out.push(`dataSeed must be -1 (the run seed) or a non-negative integer, got ${cfg.dataSeed}`);
+  }
   if (cfg.task === "sudoku") {
     const cells = cfg.size * cfg.size;
     if (!(cfg.blanks > 0 && cfg.blanks < cells)) {

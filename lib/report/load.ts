@@ -122,10 +122,12 @@ export interface CurvePoint {
   step: number;
   /**
    * "train" (training log lines), "eval" (held-out evaluations, the final one
-   * included), or "supervision": the final evaluation's exact accuracy after
-   * each supervision step, with `step` the supervision step (1..N_sup).
+   * included), "evalRaw" (the same, raw weights beside EMA), "trainSet" (the
+   * evaluations on training puzzles), or "supervision": the final evaluation's
+   * exact accuracy after each supervision step, with `step` the supervision
+   * step (1..N_sup).
    */
-  split: "train" | "eval" | "supervision";
+  split: "train" | "eval" | "evalRaw" | "trainSet" | "supervision";
   metric: string;
   value: number;
 }
@@ -162,6 +164,14 @@ export async function loadCurves(
       for (const [metric, value] of Object.entries(rec)) {
         if (metric === "step" || typeof value !== "number") continue;
         out.push({ ...base, step: rec.step, split, metric, value });
+      }
+      for (const [key, nested] of [["evalRaw", rec.raw], ["trainSet", rec.trainSet]] as const) {
+        if (split !== "eval" || !nested || typeof nested !== "object") continue;
+        for (const [metric, value] of Object.entries(nested)) {
+          if (typeof value === "number") {
+            out.push({ ...base, step: rec.step as number, split: key, metric, value });
+          }
+        }
       }
       if (rec.kind === "final" && Array.isArray(rec.exactByStep)) {
         (rec.exactByStep as number[]).forEach((value, k) =>

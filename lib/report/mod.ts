@@ -20,7 +20,7 @@ export { display, show } from "./display.ts";
 export { doneRuns, listStudies, loadCurves, loadRuns, variedKeys } from "./load.ts";
 export type { CurvePoint } from "./load.ts";
 export { PAPER_SOURCE, PAPER_TABLE1, PAPER_TABLE2, PAPER_TABLE3 } from "./paper.ts";
-export { accuracyHeatmap, accuracyVsDepth, learningCurves } from "./plots.ts";
+export { accuracyHeatmap, accuracyVsDepth, fitCurves, learningCurves } from "./plots.ts";
 export type { Figure } from "./plots.ts";
 export {
   haltCountsFromRuns,
@@ -30,7 +30,9 @@ export {
 } from "./plots_compute.ts";
 export type { HaltCount } from "./plots_compute.ts";
 export { renderSvg, saveFigure, svgToPng } from "./render.ts";
-export { studyFigures, studyTables, writeStudyReport } from "./study.ts";
+export { reportOptions, studyFigures, studyTables, writeStudyReport } from "./study.ts";
+export { claimsTable, verdictTable } from "./verdicts.ts";
+export { pairedDifference, tInterval, verdict } from "./stats.ts";
 export { saveTable, toCSV, toHTML, toLaTeX, toMarkdown } from "./table_format.ts";
 export { depthMatchedTable, studyTable, summarize } from "./tables.ts";
 export type { ReportTable } from "./tables.ts";

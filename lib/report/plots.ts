@@ -286,3 +286,50 @@ export function learningCurves(
     ],
   } as Figure;
 }
+
+/**
+ * Do variants fit their training puzzles while held-out accuracy levels off?
+ * Exact accuracy over training steps on the training puzzles, on held-out
+ * puzzles with the evaluation (EMA) weights, and with the raw weights: a line
+ * each, mean over seeds with a ± std band; one panel per variant. The
+ * regime's pilot figure.
+ */
+export function fitCurves(
+  points: CurvePoint[],
+  opts: { variants?: string[]; title?: string } = {},
+): Figure {
+  const names: Partial<Record<CurvePoint["split"], string>> = {
+    trainSet: "training puzzles",
+    eval: "held-out (EMA weights)",
+    evalRaw: "held-out (raw weights)",
+  };
+  const variants = opts.variants ?? [...new Set(points.map((p) => p.variant))];
+  const pts = points
+    .filter((p) => p.metric === "exactAcc" && variants.includes(p.variant) && names[p.split])
+    .map((p) => ({ ...p, variant: `${p.variant}\u0001${names[p.split]}`, split: "eval" as const }));
+  const fig = learningCurves(pts, { metric: "exactAcc", split: "eval" }) as unknown as {
+    data: { values: { variant: string }[] };
+    layer: unknown[];
+    width: number;
+    height: number;
+  };
+  const values = fig.data.values.map((v) => {
+    const [panel, line] = v.variant.split("\u0001");
+    return { ...v, panel, variant: line };
+  });
+  const head = base(
+    opts.title ?? `Fit and generalisation: exact accuracy on training and held-out puzzles`,
+    "intermediate evaluations on a held-out subset, the last on all held-out puzzles; " +
+      "line: mean over seeds; band: ± std",
+  );
+  const view = { width: 360, height: 220, layer: fig.layer };
+  return (variants.length > 1
+    ? {
+      ...head,
+      data: { values },
+      facet: { field: "panel", type: "nominal", title: null, sort: variants },
+      columns: 2,
+      spec: view,
+    }
+    : { ...head, data: { values }, ...view }) as Figure;
+}

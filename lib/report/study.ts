@@ -13,11 +13,40 @@ import {
   type ResultsOptions,
   variedKeys,
 } from "./load.ts";
-import { accuracyHeatmap, accuracyVsDepth, type Figure, learningCurves } from "./plots.ts";
+import {
+  accuracyHeatmap,
+  accuracyVsDepth,
+  type Figure,
+  fitCurves,
+  learningCurves,
+} from "./plots.ts";
 import { haltCountsFromRuns, haltingHistogram, throughputByBackend } from "./plots_compute.ts";
 import { saveFigure } from "./render.ts";
 import { saveTable } from "./table_format.ts";
 import { depthMatchedTable, type ReportTable, studyTable } from "./tables.ts";
+import type { Leaf } from "./paper.ts";
+import type { Study } from "../run/study.ts";
+import { compareArms, armsOf, verdictTable } from "./verdicts.ts";
+
+/** The report options a declared study implies: its regime's title and its raw-weights variant. */
+export function reportOptions(
+  study: Study,
+): { regime?: string; raw?: { label: string; set: Record<string, Leaf> } } {
+  return {
+    regime: study.regime ? `${study.regime.name} (${study.regime.title})` : undefined,
+    raw: study.rawVariant
+      ? { label: study.rawVariant.label, set: { ...study.rawVariant.set } }
+      : undefined,
+  };
+}
+
+/** What a study's declaration adds to its report (see lib/run/study.ts). */
+export interface StudyReportOptions extends ResultsOptions {
+  /** The regime's title, for captions. */
+  regime?: string;
+  /** A variant read from the raw weights of EMA runs. */
+  raw?: { label: string; set: Record<string, Leaf> };
+}
 
 function distinct(runs: pl.DataFrame, col: string): number {
   return runs.columns.includes(col) ? doneRuns(runs).getColumn(col).nUnique() : 0;
@@ -29,9 +58,21 @@ function isGrid(runs: pl.DataFrame): boolean {
   return 2 * pairs >= distinct(runs, "latentSteps") * distinct(runs, "recursions");
 }
 
-/** The study's table, plus the Table 3 layout when it compares HRM with TRM. */
-export function studyTables(runs: pl.DataFrame, study: string): ReportTable[] {
+/**
+ * The study's table; its verdicts (each variant against the base, paired by
+ * seed) when one of its points is the paper's TRM; and the Table 3 layout when
+ * it compares HRM with TRM.
+ */
+export function studyTables(
+  runs: pl.DataFrame,
+  study: string,
+  opts: Omit<StudyReportOptions, keyof ResultsOptions> = {},
+): ReportTable[] {
   const tables = [studyTable(runs, { study })];
+  const { keys, arms } = armsOf(runs, opts.raw);
+  if (compareArms(keys, arms).some((c) => c.isBase) && arms.length > 1) {
+    tables.push(verdictTable(runs, { study, ...opts }));
+  }
   if (distinct(runs, "arch") > 1 && runs.columns.includes("depth")) {
     tables.push(depthMatchedTable(runs, { study }));
   }
@@ -42,6 +83,8 @@ export function studyTables(runs: pl.DataFrame, study: string): ReportTable[] {
 export function studyFigures(runs: pl.DataFrame, curves: CurvePoint[]): Record<string, Figure> {
   const varied = variedKeys(runs);
   const out: Record<string, Figure> = {};
+  // Training puzzles beside held-out ones: does each variant fit while held-out levels off?
+  if (curves.some((p) => p.split === "trainSet")) out.fit = fitCurves(curves);
   if (distinct(runs, "depth") > 1) out.accuracy_vs_depth = accuracyVsDepth(runs);
   if (varied.includes("latentSteps") && varied.includes("recursions") && isGrid(runs)) {
     out.accuracy_n_T = accuracyHeatmap(runs);
@@ -84,12 +127,12 @@ export interface StudyReport {
  */
 export async function writeStudyReport(
   study: string,
-  opts: ResultsOptions = {},
+  opts: StudyReportOptions = {},
 ): Promise<StudyReport> {
   const results = opts.results ?? "results";
   const runs = await loadRuns(study, opts);
   const files: string[] = [], notes: string[] = [];
-  for (const t of studyTables(runs, study)) {
+  for (const t of studyTables(runs, study, { regime: opts.regime, raw: opts.raw })) {
     files.push(...await saveTable(t, `${results}/tables`));
   }
   let curves: CurvePoint[] = [];

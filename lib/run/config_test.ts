@@ -70,6 +70,16 @@ Deno.test("flattenConfig() has unique, dot-free leaves; configDiff() and configH
   assertEquals(configHash(same), configHash(a));
 });
 
+Deno.test("run ids are pinned: keys added later are hashed only when set", () => {
+  // Ids of ca41b90, before dataSeed, augmentVersions, evalTrain and evalRaw existed.
+  assertEquals(configHash(resolveConfig("smoke")), "263595ca");
+  assertEquals(configHash(resolveConfig("cpu")), "ac89594e");
+  assertEquals(configHash(resolveConfig("cpu", { seed: 3, layers: 4 })), "cd7c1769");
+  for (const set of [{ dataSeed: 7 }, { augmentVersions: 2 }, { evalTrain: 10 }, { evalRaw: true }]) {
+    assert(configHash(resolveConfig("cpu", set)) !== "ac89594e", JSON.stringify(set));
+  }
+});
+
 Deno.test("parseCommandLine() reads own flags, config keys and rejects typos", () => {
   const p = parseCommandLine(["--preset", "smoke", "--n", "3", "--T=2", "--resume", "--out", "x"], {
     preset: "string",

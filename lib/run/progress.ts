@@ -79,10 +79,23 @@ export function progressPrinter(
           (100 * m.exactAcc).toFixed(1)
         }% cell ${
           (100 * m.tokenAcc).toFixed(1)
-        }% on ${m.count} puzzles, halting head would stop at ${m.stepsUsed.toFixed(1)} steps`;
+        }% on ${m.count} puzzles, halting head would stop at ${m.stepsUsed.toFixed(1)} steps${
+          e.extra.raw ? `; raw weights ${(100 * e.extra.raw.exactAcc).toFixed(1)}%` : ""
+        }${
+          e.extra.trainSet
+            ? `; training puzzles ${(100 * e.extra.trainSet.exactAcc).toFixed(1)}%`
+            : ""
+        }`;
         write(tty ? `\r\x1b[2K${line}\n` : line + "\n");
         break;
       }
+      case "finished":
+        write(
+          `the run had already finished at step ${e.step} (held-out exact ${
+            (100 * e.summary.test.exactAcc).toFixed(1)
+          }%); nothing to do\n`,
+        );
+        break;
       case "checkpoint":
         if (!tty) write(`checkpoint @ step ${e.step}: ${e.path}\n`);
         break;

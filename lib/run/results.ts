@@ -6,8 +6,10 @@
  * Columns: study, runId, status ("done" | "failed"), error ("" when done),
  * seed, backend, varied (the keys the study varies, comma-joined), every
  * other config leaf by its leaf name, exactAcc, tokenAcc, stepsUsed,
- * exactAtHalt (held-out, from summary.json), trainSteps, wallSec,
- * tokensPerSec, params, and runDir (relative to the results root, e.g.
+ * exactAtHalt (held-out, from summary.json), rawExactAcc (the raw weights
+ * beside EMA, with `evalRaw`), trainSetExactAcc (the first `evalTrain`
+ * training puzzles), bestExactAcc and bestStep (the best evaluation, final
+ * included), trainSteps, wallSec, tokensPerSec, params, and runDir (relative to the results root, e.g.
  * `runs/sudoku4-1a2b3c4d`). Failed runs have null metrics; runs never
  * attempted or interrupted have no row.
  *
@@ -29,8 +31,19 @@ export const TEST_METRICS = ["exactAcc", "tokenAcc", "stepsUsed", "exactAtHalt"]
 /** Columns before the config leaves. */
 const HEAD = ["study", "runId", "status", "error", "seed", "backend", "varied"];
 /** Columns after them; all but params are null for failed runs. */
-const TAIL = [...TEST_METRICS, "trainSteps", "wallSec", "tokensPerSec", "params", "runDir"];
-const INT_COLUMNS = new Set(["trainSteps", "params"]);
+const TAIL = [
+  ...TEST_METRICS,
+  "rawExactAcc",
+  "trainSetExactAcc",
+  "bestExactAcc",
+  "bestStep",
+  "trainSteps",
+  "wallSec",
+  "tokensPerSec",
+  "params",
+  "runDir",
+];
+const INT_COLUMNS = new Set(["trainSteps", "params", "bestStep"]);
 
 /**
  * Leaves that are integers in every preset (layers, seed, batchSize...): stored
@@ -71,6 +84,10 @@ export async function readRow(
     varied: opts.varied.join(","),
     ...leaves,
     ...Object.fromEntries(TEST_METRICS.map((k) => [k, metric(summary?.test[k])])),
+    rawExactAcc: metric(summary?.testRaw?.exactAcc),
+    trainSetExactAcc: metric(summary?.trainSet?.exactAcc),
+    bestExactAcc: metric(summary?.best?.exactAcc),
+    bestStep: metric(summary?.best?.step),
     trainSteps: metric(summary?.step),
     wallSec: metric(summary?.wallSec),
     tokensPerSec: metric(summary?.tokensPerSec),

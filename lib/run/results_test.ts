@@ -52,7 +52,8 @@ Deno.test("writeStudyTable() writes one tidy row per finished or failed run, in 
   const cols = [
     ...["study", "runId", "status", "error", "seed", "backend", "varied"],
     ...leaves,
-    ...["exactAcc", "tokenAcc", "stepsUsed", "exactAtHalt", "trainSteps", "wallSec"],
+    ...["exactAcc", "tokenAcc", "stepsUsed", "exactAtHalt", "rawExactAcc", "trainSetExactAcc"],
+    ...["bestExactAcc", "bestStep", "trainSteps", "wallSec"],
     ...["tokensPerSec", "params", "runDir"],
   ];
   assertEquals(df.columns, cols);

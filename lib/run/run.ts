@@ -12,7 +12,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { encodePuzzles, loadTaskData, Sampler, type TaskData } from "../data/batches.ts";
+import {
+  encodePuzzles,
+  freshAugment,
+  loadTaskData,
+  Sampler,
+  type TaskData,
+} from "../data/batches.ts";
 import { countParameters } from "../model/init.ts";
 import { type BackendInfo, useBackend } from "../train/backend.ts";
 import { loadTensorFile, saveTensorFile, writeFileAtomic } from "../train/checkpoint.ts";
@@ -46,8 +52,25 @@ export type RunEvent =
     tokensPerSec: number;
     elapsedSec: number;
   }
-  | { kind: "eval"; step: number; metrics: EvalMetrics; final: boolean }
-  | { kind: "checkpoint"; step: number; path: string };
+  | { kind: "eval"; step: number; metrics: EvalMetrics; final: boolean; extra: EvalExtra }
+  | { kind: "checkpoint"; step: number; path: string }
+  /** Resuming a run that had already finished: nothing is trained, evaluated or written. */
+  | { kind: "finished"; step: number; summary: RunSummary };
+
+/** What an evaluation measures besides the held-out score of the evaluation weights. */
+export interface EvalExtra {
+  /** Held-out score of the raw weights, with EMA on and `evalRaw` (the EMA ablation, paired). */
+  raw?: EvalMetrics;
+  /** Score on the first `evalTrain` original training puzzles (is the training set fitted?). */
+  trainSet?: EvalMetrics;
+}
+
+/** The evaluation with the best held-out exact accuracy (intermediate ones use `evalLimit` puzzles). */
+export interface BestEval {
+  step: number;
+  exactAcc: number;
+  count: number;
+}
 
 /** The outcome of a run. */
 export interface RunSummary {
@@ -57,8 +80,16 @@ export interface RunSummary {
   backend: string;
   wallSec: number;
   tokensPerSec: number;
+  /** Final held-out metrics of the evaluation weights (EMA when on): the headline. */
   test: EvalMetrics;
   train: TrainMetrics | undefined;
+  /** Final held-out metrics of the raw weights (EMA on, `evalRaw`). */
+  testRaw?: EvalMetrics;
+  /** Final metrics on the first `evalTrain` training puzzles. */
+  trainSet?: EvalMetrics;
+  /** Best evaluation of the run, final included; and of the raw weights. */
+  best?: BestEval;
+  bestRaw?: BestEval;
 }
 
 /** Options of {@link trainRun}. */
@@ -116,6 +147,43 @@ async function truncateMetrics(path: string, step: number): Promise<void> {
   await writeFileAtomic(path, new TextEncoder().encode(keep.map((l) => l + "\n").join("")));
 }
 
+/**
+ * The saved summary of a run that already finished at the checkpoint's step
+ * and has nothing left to train under `cfg` (its step count reached, or it
+ * stopped for time with no more time given), else undefined.
+ */
+async function finishedSummary(
+  out: string,
+  step: number,
+  cfg: Config,
+): Promise<RunSummary | undefined> {
+  let s: RunSummary;
+  try {
+    s = JSON.parse(await Deno.readTextFile(`${out}/summary.json`));
+  } catch {
+    return undefined;
+  }
+  if (s.step !== step || s.stoppedBy === "signal") return undefined;
+  return step >= cfg.train.steps || s.stoppedBy === "time" ? s : undefined;
+}
+
+/** The best evaluations (EMA or eval weights, and raw) in a resumed run's metrics so far. */
+async function bestSoFar(path: string): Promise<[BestEval?, BestEval?]> {
+  let best: BestEval | undefined, bestRaw: BestEval | undefined;
+  const text = await Deno.readTextFile(path).catch(() => "");
+  for (const line of text.split("\n")) {
+    if (!line.includes('"kind":"eval"')) continue;
+    const e = JSON.parse(line);
+    if (!best || e.exactAcc > best.exactAcc) {
+      best = { step: e.step, exactAcc: e.exactAcc, count: e.count };
+    }
+    if (e.raw && (!bestRaw || e.raw.exactAcc > bestRaw.exactAcc)) {
+      bestRaw = { step: e.step, exactAcc: e.raw.exactAcc, count: e.raw.count };
+    }
+  }
+  return [best, bestRaw];
+}
+
 /** Trains one model as `cfg` says; returns the final held-out metrics. */
 export async function trainRun(config: Config, opts: RunOptions = {}): Promise<RunSummary> {
   const emit = opts.onEvent ?? (() => {});
@@ -137,7 +205,7 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
   const test = encodePuzzles(data.test);
   const trainer = new Trainer(
     cfg,
-    new Sampler(data.train, { augment: cfg.data.augment, seed: cfg.run.seed }),
+    new Sampler(data.train, { augment: freshAugment(cfg.data), seed: cfg.run.seed }),
   );
   const out = opts.out;
   const ckpt = out ? `${out}/checkpoint.safetensors` : undefined;
@@ -152,6 +220,11 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
         throw new Error(`cannot resume ${out} with a different config:\n  ${diff.join("\n  ")}`);
       }
       restoreTrainer(trainer, file, ckpt);
+      const done = await finishedSummary(out!, trainer.step, cfg);
+      if (done) {
+        emit({ kind: "finished", step: trainer.step, summary: done });
+        return done;
+      }
       await truncateMetrics(metricsPath!, trainer.step);
       resumed = true;
     } else if (metricsPath) await Deno.writeTextFile(metricsPath, "");
@@ -243,6 +316,26 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
       lastSaved = trainer.step;
       emit({ kind: "checkpoint", step: trainer.step, path: ckpt });
     };
+    // Raw weights beside EMA, and the training puzzles beside the held-out ones.
+    const trainSet = t.evalTrain > 0
+      ? encodePuzzles(data.train.slice(0, t.evalTrain))
+      : undefined;
+    const evaluateExtra = async (limit: number): Promise<EvalExtra> => ({
+      ...(trainer.ema && t.evalRaw
+        ? { raw: await trainer.evaluate(test, { limit, raw: true }) }
+        : {}),
+      ...(trainSet ? { trainSet: await trainer.evaluate(trainSet) } : {}),
+    });
+    let best: BestEval | undefined, bestRaw: BestEval | undefined;
+    const better = (m: EvalMetrics, b?: BestEval) =>
+      !b || m.exactAcc > b.exactAcc
+        ? { step: trainer.step, exactAcc: m.exactAcc, count: m.count }
+        : b;
+    const track = (m: EvalMetrics, extra: EvalExtra) => {
+      best = better(m, best);
+      if (extra.raw) bestRaw = better(extra.raw, bestRaw);
+    };
+    if (resumed) [best, bestRaw] = await bestSoFar(metricsPath!);
     while (trainer.step < t.steps) {
       if (opts.signal?.aborted) {
         stoppedBy = "signal";
@@ -256,8 +349,10 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
       if (trainer.step % t.logEvery === 0 || trainer.step === t.steps) await flush();
       if (t.evalEvery > 0 && trainer.step % t.evalEvery === 0 && trainer.step < t.steps) {
         const m = await trainer.evaluate(test, { limit: t.evalLimit });
-        emit({ kind: "eval", step: trainer.step, metrics: m, final: false });
-        await appendLine(metricsPath, { step: trainer.step, kind: "eval", ...m });
+        const extra = await evaluateExtra(t.evalLimit);
+        track(m, extra);
+        emit({ kind: "eval", step: trainer.step, metrics: m, final: false, extra });
+        await appendLine(metricsPath, { step: trainer.step, kind: "eval", ...m, ...extra });
       }
       if (t.checkpointEvery > 0 && trainer.step % t.checkpointEvery === 0) await save();
     }
@@ -268,8 +363,10 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
         batchSize: t.evalBatchSize,
       })).metrics
       : await trainer.evaluate(test);
-    emit({ kind: "eval", step: trainer.step, metrics: final, final: true });
-    await appendLine(metricsPath, { step: trainer.step, kind: "final", ...final });
+    const extra = data.task === "arc" ? {} : await evaluateExtra(0);
+    track(final, extra);
+    emit({ kind: "eval", step: trainer.step, metrics: final, final: true, extra });
+    await appendLine(metricsPath, { step: trainer.step, kind: "final", ...final, ...extra });
     const summary: RunSummary = {
       step: trainer.step,
       stoppedBy,
@@ -279,6 +376,9 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
       tokensPerSec,
       test: final,
       train: lastTrain,
+      ...(extra.raw ? { testRaw: extra.raw, bestRaw } : {}),
+      ...(extra.trainSet ? { trainSet: extra.trainSet } : {}),
+      best,
     };
     if (out) {
       await Deno.writeTextFile(`${out}/summary.json`, JSON.stringify(summary, null, 2) + "\n");

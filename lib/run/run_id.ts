@@ -29,14 +29,29 @@ const NOT_HASHED: Partial<Record<keyof Config, readonly string[]>> = {
   train: ["checkpointEvery", "logEvery", "memoryLimitMb"],
 };
 
+/**
+ * Keys added after run ids were first filed, with the value that means "as
+ * before": hashed only when set to something else, so every earlier run keeps
+ * its id.
+ */
+const HASHED_WHEN_SET: Partial<Record<keyof Config, Readonly<Record<string, unknown>>>> = {
+  data: { augmentVersions: 0, dataSeed: -1 },
+  train: { evalTrain: 0, evalRaw: false },
+};
+
 /** FNV-1a 32-bit over the canonical JSON of the config (less {@link NOT_HASHED}), as 8 hex digits. */
 export function configHash(cfg: Config): string {
+  const hashed = (section: keyof Config, k: string, v: unknown) => {
+    if (NOT_HASHED[section]?.includes(k)) return false;
+    const since = HASHED_WHEN_SET[section];
+    return !(since && k in since && since[k] === v);
+  };
   const kept = Object.fromEntries(
     Object.entries(cfg).map(([section, values]) => [
       section,
       Object.fromEntries(
-        Object.entries(values as Record<string, unknown>).filter(([k]) =>
-          !NOT_HASHED[section as keyof Config]?.includes(k)
+        Object.entries(values as Record<string, unknown>).filter(([k, v]) =>
+          hashed(section as keyof Config, k, v)
         ),
       ),
     ]),

@@ -84,3 +84,34 @@ Deno.test("trainRun() stops on a non-finite loss, names the steps and keeps the 
   assert(good.every((d) => d.every(Number.isFinite)), "the kept checkpoint has finite weights");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("trainRun() scores raw weights and training puzzles beside EMA; resuming a finished run changes nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  const c = resolveConfig("smoke", {
+    steps: 10,
+    evalEvery: 5,
+    evalLimit: 8,
+    evalTrain: 6,
+    evalRaw: true,
+    trainPuzzles: 30,
+    testPuzzles: 12,
+  });
+  const s = await trainRun(c, { out: dir });
+  const m = await lines(`${dir}/metrics.jsonl`);
+  const evals = m.filter((l) => l.kind !== "train");
+  assertEquals(evals.map((l) => `${l.kind}@${l.step}`), ["eval@5", "final@10"]);
+  assertEquals(evals.map((l) => [l.count, l.raw.count, l.trainSet.count]), [[8, 8, 6], [12, 12, 6]]);
+  assertEquals(s.testRaw, evals[1]!.raw);
+  assertEquals(s.trainSet, evals[1]!.trainSet);
+  // EMA (rate 0.9) and raw weights are different weights (a fixed seed: no chance agreement).
+  assert(s.testRaw!.tokenAcc !== s.test.tokenAcc, "raw weights are scored, not EMA twice");
+  const best = evals.reduce((b, l) => (l.exactAcc > b.exactAcc ? l : b));
+  assertEquals(s.best, { step: best.step, exactAcc: best.exactAcc, count: best.count });
+
+  const before = await Deno.readTextFile(`${dir}/metrics.jsonl`);
+  const events: RunEvent[] = [];
+  const again = await trainRun(c, { out: dir, resume: true, onEvent: (e) => events.push(e) });
+  assertEquals(again, s);
+  assertEquals(await Deno.readTextFile(`${dir}/metrics.jsonl`), before, "no line added");
+  assert(events.some((e) => e.kind === "finished") && !events.some((e) => e.kind === "eval"));
+});

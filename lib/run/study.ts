@@ -10,6 +10,7 @@
  * @module
  */
 import { type Config, findKey, resolveConfig } from "./config.ts";
+import type { Regime } from "./regimes.ts";
 import { defaultRunFolder } from "./run_id.ts";
 
 /** Config overrides, keyed by leaf name or alias (as on the command line). */
@@ -27,7 +28,7 @@ export interface Axis {
   points: readonly Point[];
 }
 
-/** A declared study (experiments/sweeps/<name>.ts). */
+/** A declared study (lib/studies/<name>.ts). */
 export interface Study {
   /** Also the results folder name: results/<name>/. */
   name: string;
@@ -35,6 +36,14 @@ export interface Study {
   title: string;
   /** Overrides shared by every point, independent of the preset. */
   base?: Overrides;
+  /** Where its variants are compared: overrides of one preset, applied at that preset only. */
+  regime?: Regime;
+  /**
+   * A variant read from the raw weights of every EMA run instead of runs of its
+   * own (the EMA ablation, exactly paired; needs `evalRaw`): its label, and the
+   * config values it stands for.
+   */
+  rawVariant?: { label: string; set: Readonly<Record<string, string | number | boolean>> };
   axes: readonly Axis[];
   /** Seeds each point is repeated with (`--seeds K` takes 0..K-1 instead). */
   seeds: readonly number[];
@@ -96,7 +105,8 @@ function checkAxes(study: Study): void {
 
 /**
  * Expands a study into its runs: the cross product of its axes, times seeds.
- * Overrides apply as preset <- study base <- `overrides` <- point. Throws,
+ * Overrides apply as preset <- regime (at its preset) <- study base <-
+ * `overrides` <- point. Throws,
  * naming the study and the point, if any point does not resolve.
  */
 export function expandStudy(
@@ -126,8 +136,11 @@ export function expandStudy(
     const name = Object.values(labels).join(" / ");
     for (const seed of seeds) {
       let config: Config;
+      const preset = opts.preset ?? "cpu";
+      const regime = study.regime?.preset === preset ? study.regime.set : {};
       try {
-        config = resolveConfig(opts.preset ?? "cpu", {
+        config = resolveConfig(preset, {
+          ...leafKeys(regime),
           ...leafKeys(study.base ?? {}),
           ...extra,
           ...set,

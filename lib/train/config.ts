@@ -51,6 +51,16 @@ export interface TrainConfig {
   evalLimit: number;
   /** Rows per evaluation batch. */
   evalBatchSize: number;
+  /**
+   * Original training puzzles (the first ones) evaluated beside the held-out
+   * ones at every evaluation, to see the model fit its training set (0: none).
+   */
+  evalTrain: number;
+  /**
+   * With EMA on, every evaluation also scores the raw weights, so the EMA
+   * ablation is read from one run, exactly paired (reported as `raw`).
+   */
+  evalRaw: boolean;
   /** Write a checkpoint every this many steps (0: only at the end). */
   checkpointEvery: number;
   /** Average and report training metrics every this many steps. */
@@ -81,6 +91,8 @@ export const defaultTrainConfig: TrainConfig = {
   evalEvery: 5000,
   evalLimit: 0,
   evalBatchSize: 256,
+  evalTrain: 0,
+  evalRaw: false,
   checkpointEvery: 1000,
   logEvery: 10,
 };

@@ -303,14 +303,16 @@ export class Trainer {
     return { grads, metrics: result.metrics, puzzleIds };
   }
 
-  /** Evaluates the evaluation weights on held-out data. */
+  /** Evaluates the evaluation weights (or, with `raw`, the trained weights themselves) on `data`. */
   evaluate(
     data: Encoded,
-    opts: { limit?: number; onProgress?: (done: number, total: number) => void } = {},
+    opts: { limit?: number; raw?: boolean; onProgress?: (done: number, total: number) => void } =
+      {},
   ): Promise<EvalMetrics> {
-    return evaluate(this.model, this.evalWeights(), data, {
+    const { raw, ...rest } = opts;
+    return evaluate(this.model, raw ? this.weights : this.evalWeights(), data, {
       batchSize: this.cfg.train.evalBatchSize,
-      ...opts,
+      ...rest,
     });
   }
 

@@ -3,7 +3,8 @@
  * Paper Table 1, "w/ 4-layers, n=3": 79.5% vs TRM's 87.4% (2 layers, n=6); a
  * 1-layer point extends it. At T=3 the depths are 42, 42 and 48.
  */
-import type { Study } from "@kit/run/study.ts";
+import { scarce } from "../run/regimes.ts";
+import type { Study } from "../run/study.ts";
 
 export const study: Study = {
   name: "ablation-depth",
@@ -16,5 +17,6 @@ export const study: Study = {
       { label: "4 layers, n=3", set: { layers: 4, latentSteps: 3 } },
     ],
   }],
+  regime: scarce,
   seeds: [0, 1, 2],
 };

@@ -3,11 +3,13 @@
  * ACT with a continue logit (an extra forward pass), or no halting loss.
  * Paper Table 1, "w/ ACT (continue loss)": 86.1% vs 87.4%.
  */
-import { type Study, values } from "@kit/run/study.ts";
+import { scarce } from "../run/regimes.ts";
+import { type Study, values } from "../run/study.ts";
 
 export const study: Study = {
   name: "halting",
   title: "Table 1: BCE halting (TRM) vs w/ ACT (continue loss) vs none",
   axes: [values("halting", ["bce", "qAct", "none"])],
+  regime: scarce,
   seeds: [0, 1, 2],
 };

@@ -4,7 +4,8 @@
  * net, T=3, n=6; depth 42) at 87.4%. Table 3's depth-matched grid is a
  * study of its own.
  */
-import type { Study } from "@kit/run/study.ts";
+import { scarce } from "../run/regimes.ts";
+import type { Study } from "../run/study.ts";
 
 export const study: Study = {
   name: "hrm-vs-trm",
@@ -27,5 +28,6 @@ export const study: Study = {
       },
     ],
   }],
+  regime: scarce,
   seeds: [0, 1, 2],
 };

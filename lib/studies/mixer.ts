@@ -3,7 +3,8 @@
  * self-attention with rotary positions (TRM-Att). Paper Table 1, "w/
  * self-attention": 74.7% vs 87.4% on Sudoku-Extreme.
  */
-import type { Study } from "@kit/run/study.ts";
+import { scarce } from "../run/regimes.ts";
+import type { Study } from "../run/study.ts";
 
 export const study: Study = {
   name: "mixer",
@@ -15,5 +16,6 @@ export const study: Study = {
       { label: "attention", set: { mixer: "attention", posEncoding: "rope" } },
     ],
   }],
+  regime: scarce,
   seeds: [0, 1, 2],
 };
