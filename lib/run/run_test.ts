@@ -115,3 +115,11 @@ Deno.test("trainRun() scores raw weights and training puzzles beside EMA; resumi
   assertEquals(await Deno.readTextFile(`${dir}/metrics.jsonl`), before, "no line added");
   assert(events.some((e) => e.kind === "finished") && !events.some((e) => e.kind === "eval"));
 });
+
+Deno.test("the raw weights of an EMA run are exactly the run without EMA (EMA never feeds back)", async () => {
+  const c = { steps: 10, trainPuzzles: 30, testPuzzles: 12, threads: 1 };
+  const withEma = await trainRun(resolveConfig("smoke", { ...c, evalRaw: true }));
+  const without = await trainRun(resolveConfig("smoke", { ...c, ema: false }));
+  assertEquals(withEma.testRaw, without.test);
+  assertEquals(withEma.train, without.train, "same training losses step by step");
+});

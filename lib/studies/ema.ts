@@ -4,8 +4,9 @@
  *
  * EMA never feeds back into training, so "no EMA" needs no runs of its own:
  * every EMA run also scores its raw weights (`evalRaw`), and the comparison is
- * exactly paired, the same training read two ways. (Runs with `--ema false`
- * would differ only in fp32 noise, and would double the study's cost.)
+ * exactly paired, the same training read two ways. A run with `--ema false`
+ * is that same training (lib/run/run_test.ts checks that the raw weights of
+ * an EMA run score exactly as the run without EMA), at twice the cost.
  */
 import { scarce } from "../run/regimes.ts";
 import { type Study, values } from "../run/study.ts";
