@@ -11,6 +11,7 @@
  *     model.inner.q_head.weight / .bias                    [2, D]   kit q_head.weight [D, 2] / bias
  *     model.inner.puzzle_emb.weights                       [N, D]   kit puzzle_emb (absent with no prefix)
  *     model.inner.H_init / L_init                          [D]      kit y_init / z_init
+ *     model.inner.L1_init .. L6_init (trm_hier6)           [D] each kit z_init [6·D] (multiScale, n=6)
  *
  * A `torch.compile`d model's keys start with `_orig_mod.`; the ACT model's own
  * state dict starts with `inner.`: both are accepted. PyTorch stores linear
@@ -35,7 +36,10 @@ export interface OfficialSlot {
   transpose: boolean;
 }
 
-/** The official name of a kit weight; throws for a kit weight the official TRM does not have. */
+/**
+ * The official name of a kit weight; throws for a kit weight the official TRM does not have.
+ * (Under `latentMode: "multiScale"` z_init is several official tensors: {@link latentInitNames}.)
+ */
 export function officialSlot(kitName: string): OfficialSlot {
   const fixed: Record<string, OfficialSlot> = {
     embed_tokens: { name: "embed_tokens.embedding_weight", transpose: false },
@@ -56,6 +60,28 @@ export function officialSlot(kitName: string): OfficialSlot {
     return { name: `${kitName}.weight`, transpose: true };
   }
   throw new Error(`kit weight "${kitName}" has no counterpart in the official TRM state dict`);
+}
+
+/** Latents of the official multi-scale model (`trm_hier6.py` keeps z_L1..z_L6 whatever L_cycles is). */
+export const HIER6_LATENTS = 6;
+
+/**
+ * With `latentMode: "multiScale"`, the official names of the n latents' inits that the
+ * kit's z_init [n·D] holds side by side (latent i = z_init[i·D, (i+1)·D)); else undefined.
+ */
+export function latentInitNames(cfg: ModelConfig): string[] | undefined {
+  if (cfg.latentMode !== "multiScale") return undefined;
+  return Array.from({ length: cfg.latentSteps }, (_, i) => `L${i + 1}_init`);
+}
+
+/** [n·D] -> n tensors of [D] (copies). */
+function splitLatents(t: StoredTensor, n: number): StoredTensor[] {
+  const d = t.data.length / n;
+  return Array.from({ length: n }, (_, i) => ({
+    dtype: "F32" as const,
+    shape: [d],
+    data: Float32Array.from(t.data.subarray(i * d, (i + 1) * d)),
+  }));
 }
 
 /** The kit weights that have an official counterpart under `cfg` (no puzzle table without a prefix). */
@@ -109,6 +135,11 @@ export function kitToOfficial(
       missing.push(spec.name);
       continue;
     }
+    const inits = spec.name === "z_init" ? latentInitNames(cfg) : undefined;
+    if (inits) {
+      splitLatents(t, inits.length).forEach((part, i) => out[OFFICIAL_PREFIX + inits[i]!] = part);
+      continue;
+    }
     const slot = officialSlot(spec.name);
     out[OFFICIAL_PREFIX + slot.name] = slot.transpose ? transpose2d(t) : t;
   }
@@ -138,6 +169,25 @@ export function officialToKit(
       if (inner["puzzle_emb.weights"]) used.add("puzzle_emb.weights");
       continue;
     }
+    const inits = spec.name === "z_init" ? latentInitNames(cfg) : undefined;
+    if (inits) {
+      // Multi-scale z: the n official [D] inits, side by side.
+      const d = cfg.hiddenSize;
+      const data = new Float32Array(inits.length * d);
+      const before = problems.length;
+      inits.forEach((name, i) => {
+        const t = inner[name];
+        used.add(name);
+        if (!t) problems.push(`${OFFICIAL_PREFIX}${name}: missing (expected [${d}])`);
+        else if (t.dtype !== "F32") {
+          problems.push(`${OFFICIAL_PREFIX}${name}: dtype ${t.dtype}, a float tensor expected`);
+        } else if (!sameShape(t.shape, [d])) {
+          problems.push(`${OFFICIAL_PREFIX}${name}: shape [${t.shape}], expected [${d}]`);
+        } else data.set(t.data, i * d);
+      });
+      if (problems.length === before) out.z_init = { dtype: "F32", shape: spec.shape, data };
+      continue;
+    }
     const slot = officialSlot(spec.name);
     const t = inner[slot.name];
     used.add(slot.name);
@@ -153,6 +203,8 @@ export function officialToKit(
     if (used.has(name) || IGNORED.test(name)) continue;
     const why = name.startsWith("embed_pos.")
       ? "learned position embeddings are not supported by the kit"
+      : /^L\d+_init$/.test(name) && cfg.latentMode !== "multiScale"
+      ? `a trm_hier6 (multi-scale z) latent init: latentMode "multiScale" with n = ${HIER6_LATENTS}`
       : "not part of this model";
     problems.push(`${OFFICIAL_PREFIX}${name}: unexpected (${why})`);
   }
@@ -165,22 +217,30 @@ export function officialToKit(
 /** Official arch names (`config/arch/*.yaml` `name:`), which pick the model class. */
 export const TRM_NAME = "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1";
 export const HRM_NAME = "hrm.hrm_act_v1@HierarchicalReasoningModel_ACTV1";
+/** Multi-scale z (paper Table 2): `config/arch/trm_hier6.yaml`. */
+export const HIER6_NAME = "recursive_reasoning.trm_hier6@TinyRecursiveReasoningModel_ACTV1";
 
 /**
- * The official architecture keys (`config/arch/trm.yaml`, `hrm_v1.yaml`) of a
- * kit model config. Kit ablations that no official model runs (single or
- * multi-scale latents, TRM with separate networks) are refused.
+ * The official architecture keys (`config/arch/trm.yaml`, `trm_hier6.yaml`,
+ * `hrm_v1.yaml`) of a kit model config. Kit ablations that no official model
+ * runs (single z, multi-scale z with n other than 6, TRM with separate
+ * networks) are refused.
  */
 export function officialArch(cfg: ModelConfig): Record<string, number | string | boolean> {
   const hrm = cfg.arch === "hrm";
+  const hier6 = cfg.latentMode === "multiScale";
   const problems: string[] = [];
-  if (cfg.latentMode !== "pair") problems.push(`latentMode "${cfg.latentMode}"`);
+  if (cfg.latentMode === "single") problems.push(`latentMode "single"`);
+  if (hier6 && cfg.latentSteps !== HIER6_LATENTS) {
+    problems.push(`latentMode "multiScale" with n = ${cfg.latentSteps} (trm_hier6: n = 6)`);
+  }
+  if (hrm && hier6) problems.push(`HRM with latentMode "multiScale"`);
   if (!hrm && cfg.networks !== "shared") problems.push(`TRM with networks "${cfg.networks}"`);
   if (problems.length) {
     throw new Error(`no official model runs ${problems.join(" or ")}; cannot describe it`);
   }
   return {
-    name: hrm ? HRM_NAME : TRM_NAME,
+    name: hrm ? HRM_NAME : hier6 ? HIER6_NAME : TRM_NAME,
     seq_len: cfg.seqLen,
     vocab_size: cfg.vocabSize,
     num_puzzle_identifiers: cfg.numPuzzleIds,
@@ -230,6 +290,13 @@ export function modelConfigFromOfficial(arch: Record<string, unknown>): ModelCon
   if (!hrm && arch.no_ACT_continue === false) {
     problems.push("TRM with no_ACT_continue false (that official branch does not run)");
   }
+  const hier6 = arch.name === HIER6_NAME;
+  if (hier6 && num("L_cycles") !== HIER6_LATENTS) {
+    // trm_hier6.py sums six latents whatever L_cycles is; the kit's multiScale keeps n.
+    problems.push(
+      `trm_hier6 with L_cycles ${arch.L_cycles} (the kit's multi-scale z has n = L_cycles latents; trm_hier6 always 6)`,
+    );
+  }
   if (hrm && num("H_layers") !== num("L_layers")) {
     problems.push(`H_layers ${arch.H_layers} != L_layers ${arch.L_layers} (the kit has one depth)`);
   }
@@ -240,6 +307,7 @@ export function modelConfigFromOfficial(arch: Record<string, unknown>): ModelCon
     ...(hrm
       ? { arch: "hrm", networks: "separate", gradient: "oneStep", halting: "qAct" } as const
       : {}),
+    ...(hier6 ? { latentMode: "multiScale" } as const : {}),
     vocabSize: num("vocab_size"),
     seqLen: num("seq_len"),
     hiddenSize: d,

@@ -4,6 +4,7 @@ import { Prng } from "../util/prng.ts";
 import { defaultModelConfig, type ModelConfig } from "./config.ts";
 import {
   expansionFor,
+  HIER6_NAME,
   kitToOfficial,
   modelConfigFromOfficial,
   officialArch,
@@ -36,8 +37,10 @@ function randomKit(cfg: ModelConfig, seed: number): Record<string, StoredTensor>
 const bits = (t: StoredTensor) => Array.from(new Uint32Array(new Float32Array(t.data).buffer));
 
 const hrmCfg: ModelConfig = { ...att, arch: "hrm", networks: "separate", gradient: "oneStep" };
-for (const cfg of [mlp, att, { ...att, puzzlePrefix: 0 }, hrmCfg]) {
-  Deno.test(`kit -> official -> kit is exact (${cfg.arch} ${cfg.mixer}, prefix ${cfg.puzzlePrefix})`, () => {
+/** Multi-scale z as the official trm_hier6 runs it: n = 6. */
+const hier6: ModelConfig = { ...mlp, latentMode: "multiScale", latentSteps: 6 };
+for (const cfg of [mlp, att, { ...att, puzzlePrefix: 0 }, hrmCfg, hier6]) {
+  Deno.test(`kit -> official -> kit is exact (${cfg.arch} ${cfg.mixer}, prefix ${cfg.puzzlePrefix}, ${cfg.latentMode} z)`, () => {
     const kit = randomKit(cfg, 3);
     if (cfg.puzzlePrefix === 0) kit.puzzle_emb!.data.fill(0); // unused then, and not exported
     const back = officialToKit(kitToOfficial(kit, cfg), cfg);
@@ -50,7 +53,7 @@ for (const cfg of [mlp, att, { ...att, puzzlePrefix: 0 }, hrmCfg]) {
 }
 
 Deno.test("kitToOfficial() writes exactly the names and shapes of the PyTorch re-statement", () => {
-  for (const name of ["mlp", "att_rope", "att_noprefix", "hrm"]) {
+  for (const name of ["mlp", "att_rope", "att_noprefix", "hrm", "hier6"]) {
     const file = loadGolden(`trm_${name}.safetensors`);
     const cfg = modelConfigFromOfficial(JSON.parse(file.metadata.config!));
     const official = Object.entries(file.tensors).filter(([n]) => n.startsWith("model.inner."));
@@ -70,6 +73,27 @@ Deno.test("linear weights are transposed: kit [in, out] is PyTorch [out, in]", (
   assertEquals(o.data[5 * inDim + 3], w.data[3 * outDim + 5]); // out 5, in 3
   assertEquals(official["model.inner.H_init"]!.data, kit.y_init!.data);
   assertEquals(official["model.inner.embed_tokens.embedding_weight"]!.shape, [6, 16]);
+});
+
+Deno.test("multi-scale z_init [6·D] is trm_hier6's L1_init .. L6_init side by side", () => {
+  const kit = randomKit(hier6, 9);
+  const official = kitToOfficial(kit, hier6);
+  const d = hier6.hiddenSize;
+  assert(!("model.inner.L_init" in official), "trm_hier6 has no L_init");
+  for (let i = 0; i < 6; i++) {
+    const t = official[`model.inner.L${i + 1}_init`]!;
+    assertEquals(t.shape, [d]);
+    assertEquals(Array.from(t.data), Array.from(kit.z_init!.data.subarray(i * d, (i + 1) * d)));
+  }
+  // A trm_hier6 state dict read as a plain TRM names the latent inits.
+  const e = assertThrows(() => officialToKit(official, mlp));
+  assert(e.message.includes("model.inner.L_init: missing"), e.message);
+  assert(e.message.includes("model.inner.L3_init: unexpected (a trm_hier6"), e.message);
+  delete official["model.inner.L6_init"];
+  assertThrows(
+    () => officialToKit(official, hier6),
+    "model.inner.L6_init: missing (expected [16])",
+  );
 });
 
 Deno.test("officialToKit() accepts torch.compile and ACT-model prefixes and ignores rope caches", () => {
@@ -150,11 +174,17 @@ Deno.test("officialArch() and modelConfigFromOfficial() are inverse; unsupported
     halting: "qAct",
     puzzlePrefix: 1,
   };
-  for (const cfg of [mlp, att, { ...att, puzzlePrefix: 0, posEncoding: "none" as const }, hrm]) {
-    assertEquals(modelConfigFromOfficial(officialArch(cfg)), cfg);
-  }
+  const cfgs = [mlp, att, { ...att, puzzlePrefix: 0, posEncoding: "none" as const }, hrm, hier6];
+  for (const cfg of cfgs) assertEquals(modelConfigFromOfficial(officialArch(cfg)), cfg);
   assertEquals(officialArch(hrm).H_layers, hrm.layers);
+  assertEquals(officialArch(hier6).name, HIER6_NAME);
   assertThrows(() => officialArch({ ...mlp, latentMode: "single" }), "no official model runs");
+  // trm_hier6 always keeps six latents; the kit's multi-scale z keeps n.
+  assertThrows(() => officialArch({ ...hier6, latentSteps: 3 }), 'multiScale" with n = 3');
+  assertThrows(
+    () => modelConfigFromOfficial({ ...officialArch(hier6), L_cycles: 3 }),
+    "trm_hier6 with L_cycles 3",
+  );
   const e = assertThrows(() =>
     modelConfigFromOfficial({ ...officialArch(att), pos_encodings: "learned", puzzle_emb_ndim: 8 })
   );

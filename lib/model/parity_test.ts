@@ -5,6 +5,10 @@
  * match the reference's logits, halting logits, new (y, z), losses and the
  * gradient of the loss for every parameter, on every CI backend.
  *
+ * Multi-scale z (`latentMode: "multiScale"`) is held to the official
+ * `trm_hier6.py` at n=6: its latents z_L1..z_L6 are the kit's z [B, L, 6·D],
+ * side by side.
+ *
  * The reference ran in float64; the kit runs in float32, so the tolerance is
  * an fp32 one: |kit - ref| <= 1e-5 + 1e-4 * max|ref| for outputs and states,
  * 1e-5 + 2e-4 * max|ref| for gradients (they go through 2-3x more fp32
@@ -32,7 +36,7 @@ import { createModel } from "./hrm.ts";
 
 const OUTPUTS = { abs: 1e-5, rel: 1e-4 };
 const GRADS = { abs: 1e-5, rel: 2e-4 };
-const CASES = ["mlp", "att_rope", "att_noprefix", "hrm"] as const;
+const CASES = ["mlp", "att_rope", "att_noprefix", "hrm", "hier6"] as const;
 /** wasm with its own (XNNPACK) products and with OpenBLAS's (lib/train/blas.ts), and cpu. */
 const BACKENDS = [
   { label: "wasm", backend: "wasm", blas: "off" },
@@ -45,10 +49,25 @@ const LABELS: Record<typeof CASES[number], string> = {
   att_rope: "TRM-Att, RoPE, T=3",
   att_noprefix: "TRM-Att, no positions, no prefix",
   hrm: "HRM (RoPE, Q-learning ACT)",
+  hier6: "Multi-scale z (trm_hier6, n=6, MLP)",
 };
 
 const toTensor = (s: StoredTensor) =>
   tf.tensor(s.data, s.shape, s.dtype === "I32" ? "int32" : "float32");
+
+/** Tensors of equal shape [..., D] side by side along the last axis: [..., k·D]. */
+function concatLastAxis(parts: StoredTensor[]): StoredTensor {
+  const shape = parts[0]!.shape;
+  const d = shape[shape.length - 1]!;
+  const rows = parts[0]!.data.length / d;
+  const data = new Float32Array(rows * d * parts.length);
+  for (let r = 0; r < rows; r++) {
+    parts.forEach((p, k) =>
+      data.set(p.data.subarray(r * d, (r + 1) * d), (r * parts.length + k) * d)
+    );
+  }
+  return { dtype: "F32", shape: [...shape.slice(0, -1), d * parts.length], data };
+}
 
 async function parityCase(name: typeof CASES[number], variant: Variant) {
   await useBackend(variant.backend, { blas: variant.blas });
@@ -63,6 +82,11 @@ async function parityCase(name: typeof CASES[number], variant: Variant) {
   const model = createModel(cfg);
   const label = LABELS[name];
   const g = (n: string) => golden(file, n);
+  // The carried z: z_L, or trm_hier6's z_L1..z_L6 side by side (the kit's multi-scale layout).
+  const gz = (p: string) =>
+    cfg.latentMode === "multiScale"
+      ? concatLastAxis(Array.from({ length: cfg.latentSteps }, (_, i) => g(`${p}z_L${i + 1}`)))
+      : g(`${p}z_L`);
   const inputs = toTensor(g("inputs")) as tf.Tensor2D;
   const labels = toTensor(g("labels")) as tf.Tensor2D;
   const q = { inputs, puzzleIds: toTensor(g("puzzle_identifiers")) as tf.Tensor1D };
@@ -76,7 +100,7 @@ async function parityCase(name: typeof CASES[number], variant: Variant) {
     const p = `step${step}.`;
     const state = step === 1 ? model.initialState(w, b) : {
       y: toTensor(g("step1.z_H")) as tf.Tensor3D,
-      z: toTensor(g("step1.z_L")) as tf.Tensor3D,
+      z: toTensor(gz("step1.")) as tf.Tensor3D,
     };
     const kept: Record<string, tf.Tensor> = {};
     const lossOf = (...xs: tf.Tensor[]) => {
@@ -121,7 +145,7 @@ async function parityCase(name: typeof CASES[number], variant: Variant) {
     };
     const states = {
       z_H: deviation(await read(kept.y!), g(p + "z_H").data),
-      z_L: deviation(await read(kept.z!), g(p + "z_L").data),
+      z_L: deviation(await read(kept.z!), gz(p).data),
     };
     const losses: Record<string, Deviation> = {
       lm_loss: deviation(await read(kept.lm!), g(p + "lm_loss").data),

@@ -54,6 +54,8 @@ export const scarce: Regime = {
     evalRaw: true,
     checkpointEvery: 250,
     threads: 1,
+    // The paper's shape (T=3, n=6) needs 2.1 GB a step at batch 64; two runs side by side fit in 24 GB.
+    memoryLimitMb: 4096,
   },
 };
 

@@ -1,6 +1,6 @@
 """Writes the kit's golden files from the PyTorch re-statement (trm_reference.py).
 
-    /usr/bin/python3 tools/reference/make_golden.py [--out lib/model/testdata]
+    /usr/bin/python3 tools/reference/make_golden.py [--out lib/model/testdata] [--only trm_hier6 ...]
 
 Everything is computed in float64 from float32 weights and stored as float32, so the
 files hold the exact answer (to float32 rounding) that the kit's fp32 code is held to.
@@ -9,7 +9,7 @@ Files (tiny shapes, a few hundred kB in all):
 - trm_<case>.safetensors: official-named weights, a batch (inputs, puzzle_identifiers,
   labels with 0 = ignored, as in the dataset files), and two supervision steps through
   ACTLossHead: step1 from the initial carry (H_init, L_init), step2 from step1's carry.
-  Each: logits, q_halt_logits, q_continue_logits, z_H, z_L, lm_loss, q_halt_loss,
+  Each: logits, q_halt_logits, q_continue_logits, z_H, z_L (trm_hier6: z_L1..z_L6), lm_loss, q_halt_loss,
   seq_is_correct and loss = (lm_loss + 0.5 (q_halt_loss + q_continue_loss)) / B, with
   q_continue_loss (and target_q_continue) for HRM only. step2 also has the gradient
   of its loss for every parameter and for the puzzle-embedding table (grad.<name>).
@@ -62,6 +62,9 @@ CASES = {
         BASE, name=ref.HRM_NAME, pos_encodings="rope", H_layers=1, L_layers=1, H_cycles=2, L_cycles=2,
         puzzle_emb_len=0, halt_max_steps=2,
     ),
+    # Multi-scale z (trm_hier6.py, paper Table 2) at n=6 (its six latents all rewritten),
+    # TRM-MLP as for Sudoku, T=2, one layer to keep the file small.
+    "hier6": dict(BASE, name=ref.HIER6_NAME, mlp_t=True, L_layers=1, H_cycles=2, L_cycles=6),
 }
 
 
@@ -83,6 +86,7 @@ def make_model_case(name, cfg, seed):
     weights = {k: f32(v) for k, v in head.state_dict().items()}
     head = head.double()
     hrm = cfg.get("name") == ref.HRM_NAME
+    hier6 = cfg.get("name") == ref.HIER6_NAME
     # TRM: evaluation mode, halting only at halt_max_steps, so step2 continues step1's carry.
     # HRM: training mode, which computes the q_continue target; step2 is made to continue
     # step1's carry below (its exploration draws only decide halting, not this step's numbers).
@@ -138,7 +142,11 @@ def make_model_case(name, cfg, seed):
         tensors[p + "q_halt_logits"] = f32(outputs["q_halt_logits"])
         tensors[p + "q_continue_logits"] = f32(outputs["q_continue_logits"])
         tensors[p + "z_H"] = f32(carry.inner_carry.z_H)
-        tensors[p + "z_L"] = f32(carry.inner_carry.z_L)
+        if hier6:
+            for i, z in enumerate(carry.inner_carry.latents(), start=1):
+                tensors[p + f"z_L{i}"] = f32(z)
+        else:
+            tensors[p + "z_L"] = f32(carry.inner_carry.z_L)
         tensors[p + "lm_loss"] = f32(metrics["lm_loss"].reshape(1))
         tensors[p + "q_halt_loss"] = f32(metrics["q_halt_loss"].reshape(1))
         tensors[p + "seq_is_correct"] = f32(metrics["seq_is_correct"].double())
@@ -256,14 +264,26 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=os.path.join(here, "..", "..", "lib", "model", "testdata"))
+    ap.add_argument(
+        "--only", nargs="+", metavar="FILE",
+        help="write only these files (e.g. trm_hier6; .safetensors may be left off); default: all",
+    )
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(1)
-    files = {}
+    makers = {}
+    # Seeds follow each case's position in CASES: append new cases so older files stay the same.
     for i, (name, cfg) in enumerate(CASES.items()):
-        files[f"trm_{name}.safetensors"] = make_model_case(name, cfg, seed=100 + 10 * i)
-    files["losses.safetensors"] = make_losses(seed=7)
-    files["optim.safetensors"] = make_optim(seed=8)
+        makers[f"trm_{name}.safetensors"] = lambda name=name, cfg=cfg, i=i: make_model_case(name, cfg, seed=100 + 10 * i)
+    makers["losses.safetensors"] = lambda: make_losses(seed=7)
+    makers["optim.safetensors"] = lambda: make_optim(seed=8)
+    wanted = list(makers)
+    if args.only:
+        wanted = [f if f.endswith(".safetensors") else f + ".safetensors" for f in args.only]
+        unknown = [f for f in wanted if f not in makers]
+        if unknown:
+            ap.error(f"unknown golden file(s) {unknown}; known: {list(makers)}")
+    files = {f: makers[f]() for f in wanted}
     total = 0
     for fname, (tensors, meta) in files.items():
         path = os.path.join(args.out, fname)

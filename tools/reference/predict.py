@@ -18,6 +18,7 @@ a CSV line uses its first field; lines starting with '#' are skipped.
 import argparse
 import json
 import os
+import re
 import sys
 
 import torch
@@ -99,8 +100,8 @@ def init(args):
     full.setdefault("H_layers", 0)
     head = ref.build(full, torch.float32)
     state = head.state_dict()
-    if args.bf16_buffers:  # the official model keeps H_init/L_init in forward_dtype = bf16
-        for k in ("model.inner.H_init", "model.inner.L_init"):
+    if args.bf16_buffers:  # the official model keeps H_init/L_init (trm_hier6: L1..L6_init) in bf16
+        for k in [k for k in state if re.fullmatch(r"model\.inner\.(H|L\d*)_init", k)]:
             state[k] = state[k].to(torch.bfloat16)
     safetensors_io.save(args.out, state, {"format": "pt", "trm_config": json.dumps(arch)})
     print(f"wrote {args.out}: {len(state)} tensors")

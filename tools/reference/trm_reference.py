@@ -3,7 +3,8 @@
 Written from /work/shared/docs/trm-reference.md (a paraphrase of
 SamsungSAILMontreal/TinyRecursiveModels at e7b6871: models/recursive_reasoning/trm.py,
 models/layers.py, models/common.py, models/sparse_embedding.py, models/losses.py,
-models/ema.py and the adam_atan2 reference update). Module and attribute names follow the
+models/ema.py and the adam_atan2 reference update); the multi-scale-z model restates
+models/recursive_reasoning/trm_hier6.py as read at that commit. Module and attribute names follow the
 official code, so `ACTLossHead(...).state_dict()` has the official parameter names, e.g.
 `model.inner.L_level.layers.0.mlp.gate_up_proj.weight`.
 
@@ -16,6 +17,8 @@ Deliberate differences from the official code, none of which changes the mathema
 - attention is written out (softmax(q k^T / sqrt(d)) v) because torch 1.13 has no public
   scaled_dot_product_attention;
 - buffers are registered with register_buffer (nn.Buffer needs torch >= 2.5);
+- trm_hier6.py's classes carry trm.py's class names there; here they are named
+  `...Hier6...` (inner carry, inner model, ACT wrapper) to share one file;
 - TRM's model implements only `no_ACT_continue=True` (its official `no_ACT_continue=False`
   branch does not run as written, reference doc section 2); HRM's Q-learning ACT is
   re-stated in `HierarchicalReasoningModel_ACTV1` (models/hrm/hrm_act_v1.py).
@@ -314,13 +317,16 @@ class TinyRecursiveReasoningModel_ACTV1_Inner(nn.Module):
             layers=[TinyRecursiveReasoningModel_ACTV1Block(self.config) for _ in range(self.config.L_layers)]
         )
 
-        # Fixed random initial states: buffers, never trained.
-        self.register_buffer("H_init", trunc_normal_init_(torch.empty(self.config.hidden_size), std=1), persistent=True)
-        self.register_buffer("L_init", trunc_normal_init_(torch.empty(self.config.hidden_size), std=1), persistent=True)
+        self._register_initial_states()
 
         with torch.no_grad():
             self.q_head.weight.zero_()
             self.q_head.bias.fill_(-5)
+
+    def _register_initial_states(self):
+        # Fixed random initial states: buffers, never trained.
+        self.register_buffer("H_init", trunc_normal_init_(torch.empty(self.config.hidden_size), std=1), persistent=True)
+        self.register_buffer("L_init", trunc_normal_init_(torch.empty(self.config.hidden_size), std=1), persistent=True)
 
     def _input_embeddings(self, inputs, puzzle_identifiers):
         embedding = self.embed_tokens(inputs.to(torch.int32))
@@ -415,6 +421,101 @@ class TinyRecursiveReasoningModel_ACTV1(nn.Module):
                 halted = halted & (new_steps >= min_halt_steps)
 
         return TinyRecursiveReasoningModel_ACTV1Carry(new_inner_carry, new_steps, halted, new_current_data), outputs
+
+
+# ---------------------------------------------------------------- models/recursive_reasoning/trm_hier6.py
+HIER6_LATENTS = 6  # trm_hier6.py hard-codes six latents z_L1..z_L6, whatever L_cycles is
+
+
+@dataclass
+class TinyRecursiveReasoningModel_ACTV1Hier6InnerCarry:
+    """trm_hier6.py's inner carry (named TinyRecursiveReasoningModel_ACTV1InnerCarry there)."""
+
+    z_H: torch.Tensor
+    z_L1: torch.Tensor
+    z_L2: torch.Tensor
+    z_L3: torch.Tensor
+    z_L4: torch.Tensor
+    z_L5: torch.Tensor
+    z_L6: torch.Tensor
+
+    def latents(self):
+        return [getattr(self, f"z_L{i}") for i in range(1, HIER6_LATENTS + 1)]
+
+
+def _sum_latents(z_L):
+    # trm_hier6.py: z_L[0] + z_L[1] + z_L[2] + z_L[3] + z_L[4] + z_L[5], left to right.
+    total = z_L[0]
+    for z in z_L[1:]:
+        total = total + z
+    return total
+
+
+class TinyRecursiveReasoningModel_ACTV1Hier6_Inner(TinyRecursiveReasoningModel_ACTV1_Inner):
+    """"Multi-scale z" (paper Table 2; trm_hier6.py): TRM's modules, with six latents
+    z_L1..z_L6, each starting from its own fixed buffer L<i>_init (there is no L_init).
+    Latent step l feeds the sum of all six latents as z and writes the result into slot l:
+
+        z_L[l] = net(z_L1 + ... + z_L6 + z_H + x)      for l = 0 .. L_cycles-1
+        z_H    = net(z_H + z_L1 + ... + z_L6)
+
+    (a slot past L_cycles is never rewritten but is still summed; L_cycles > 6 fails there
+    as in the official code). T-1 cycles without gradient, the last with; heads read z_H."""
+
+    def _register_initial_states(self):
+        # Official draw order: H_init, then L1_init .. L6_init.
+        self.register_buffer("H_init", trunc_normal_init_(torch.empty(self.config.hidden_size), std=1), persistent=True)
+        for i in range(1, HIER6_LATENTS + 1):
+            self.register_buffer(
+                f"L{i}_init", trunc_normal_init_(torch.empty(self.config.hidden_size), std=1), persistent=True
+            )
+
+    def empty_carry(self, batch_size):
+        shape = (batch_size, self.config.seq_len + self.puzzle_emb_len, self.config.hidden_size)
+        return TinyRecursiveReasoningModel_ACTV1Hier6InnerCarry(
+            **{k: torch.empty(shape, dtype=self.forward_dtype) for k in ["z_H"] + [f"z_L{i}" for i in range(1, 7)]}
+        )
+
+    def reset_carry(self, reset_flag, carry):
+        flag = reset_flag.view(-1, 1, 1)
+        return TinyRecursiveReasoningModel_ACTV1Hier6InnerCarry(
+            z_H=torch.where(flag, self.H_init, carry.z_H),
+            **{f"z_L{i}": torch.where(flag, getattr(self, f"L{i}_init"), getattr(carry, f"z_L{i}")) for i in range(1, 7)},
+        )
+
+    def forward(self, carry, batch):
+        seq_info = dict(cos_sin=self.rotary_emb() if hasattr(self, "rotary_emb") else None)
+        input_embeddings = self._input_embeddings(batch["inputs"], batch["puzzle_identifiers"])
+
+        z_H, z_L = carry.z_H, carry.latents()
+        # H_cycles-1 without grad
+        with torch.no_grad():
+            for _H_step in range(self.config.H_cycles - 1):
+                for _L_step in range(self.config.L_cycles):
+                    z_L[_L_step] = self.L_level(_sum_latents(z_L), z_H + input_embeddings, **seq_info)
+                z_H = self.L_level(z_H, _sum_latents(z_L), **seq_info)
+        # 1 with grad
+        for _L_step in range(self.config.L_cycles):
+            z_L[_L_step] = self.L_level(_sum_latents(z_L), z_H + input_embeddings, **seq_info)
+        z_H = self.L_level(z_H, _sum_latents(z_L), **seq_info)
+
+        new_carry = TinyRecursiveReasoningModel_ACTV1Hier6InnerCarry(
+            z_H=z_H.detach(), **{f"z_L{i + 1}": z.detach() for i, z in enumerate(z_L)}
+        )
+        output = self.lm_head(z_H)[:, self.puzzle_emb_len :]
+        q_logits = self.q_head(z_H[:, 0])
+        return new_carry, output, (q_logits[..., 0], q_logits[..., 1])
+
+
+class TinyRecursiveReasoningModel_ACTV1Hier6(TinyRecursiveReasoningModel_ACTV1):
+    """trm_hier6.py's ACT wrapper: the same as trm.py's (TRM halting, no_ACT_continue=True)."""
+
+    def __init__(self, config_dict):
+        nn.Module.__init__(self)
+        self.config = TinyRecursiveReasoningModel_ACTV1Config(**config_dict)
+        if not self.config.no_ACT_continue:
+            raise NotImplementedError("only TRM's halting (no_ACT_continue=True) is re-stated")
+        self.inner = TinyRecursiveReasoningModel_ACTV1Hier6_Inner(self.config)
 
 
 # ---------------------------------------------------------------- models/hrm/hrm_act_v1.py
@@ -617,13 +718,17 @@ class EMAHelper:
 
 
 HRM_NAME = "hrm.hrm_act_v1@HierarchicalReasoningModel_ACTV1"
+HIER6_NAME = "recursive_reasoning.trm_hier6@TinyRecursiveReasoningModel_ACTV1"
 
 
 def build(config_dict, dtype=torch.float64):
-    """ACTLossHead(model(config)) in `dtype`: HRM when config["name"] is HRM's arch name, else TRM."""
+    """ACTLossHead(model(config)) in `dtype`: HRM or multi-scale z (trm_hier6) when config["name"]
+    is their arch name, else TRM."""
     cfg = dict(config_dict)
     name = cfg.pop("name", "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1")
     cfg["forward_dtype"] = str(dtype).replace("torch.", "")
-    model_cls = HierarchicalReasoningModel_ACTV1 if name == HRM_NAME else TinyRecursiveReasoningModel_ACTV1
+    model_cls = {HRM_NAME: HierarchicalReasoningModel_ACTV1, HIER6_NAME: TinyRecursiveReasoningModel_ACTV1Hier6}.get(
+        name, TinyRecursiveReasoningModel_ACTV1
+    )
     head = ACTLossHead(model_cls(cfg))
     return head.to(dtype)
