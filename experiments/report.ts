@@ -22,7 +22,8 @@ import { type ReportTable } from "@kit/report/tables.ts";
 import { saveTable } from "@kit/report/table_format.ts";
 import { reportOptions, studyTables, writeStudyReport } from "@kit/report/study.ts";
 import { loadRuns } from "@kit/report/load.ts";
-import { claimsTable } from "@kit/report/verdicts.ts";
+import { armsOf, claimsTable, verdictFigure } from "@kit/report/verdicts.ts";
+import { saveFigure } from "@kit/report/render.ts";
 import { parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { writeStudyTable } from "@kit/run/results.ts";
 import { runState } from "@kit/run/sweep.ts";
@@ -43,7 +44,9 @@ async function rebuildTable(name: string, results: string, preset?: string): Pro
     const status = await runState(`${results}/${run.runDir}`);
     if (status === "done" || status === "failed") ended.push(run);
   }
-  if (ended.length) await writeStudyTable(results, plan, { study: name, varied: variedKeys(study) });
+  if (ended.length) {
+    await writeStudyTable(results, plan, { study: name, varied: variedKeys(study) });
+  }
   return ended.length;
 }
 
@@ -81,6 +84,16 @@ export async function main(args: string[]): Promise<number> {
     throw new Error(`no studies under ${results} (no <study>/runs.csv)`);
   }
   const verdicts: ReportTable[] = [];
+  for (const study of [...studies]) {
+    // A declared study whose runs so far are only its base (shared with other studies) has
+    // nothing to compare yet: it gets no tables, rather than a copy of the base's row.
+    const declared = STUDIES[study];
+    const runs = await loadRuns(study, { results });
+    if (declared && armsOf(runs, reportOptions(declared).raw).arms.length < 2) {
+      console.log(`${study}: only one point has runs so far; no tables yet`);
+      studies.splice(studies.indexOf(study), 1);
+    }
+  }
   for (const study of studies) {
     const t0 = performance.now();
     const declared = STUDIES[study];
@@ -96,7 +109,11 @@ export async function main(args: string[]): Promise<number> {
     for (const f of files) console.log(`  ${f}`);
   }
   if (verdicts.length && !p.positionals.length) {
-    const files = await saveTable(claimsTable(verdicts), `${results}/tables`);
+    const claims = claimsTable(verdicts);
+    const files = [
+      ...await saveTable(claims, `${results}/tables`),
+      ...await saveFigure(verdictFigure(claims), `${results}/figures/verdicts`),
+    ];
     console.log(`every claim: ${files.join(", ")}`);
   }
   return 0;

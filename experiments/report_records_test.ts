@@ -11,7 +11,11 @@ import { main } from "./report.ts";
 const root = new URL("..", import.meta.url).pathname;
 
 async function tracked(path: string): Promise<string[]> {
-  const out = await new Deno.Command("git", { args: ["ls-files", path], cwd: root, stdout: "piped" })
+  const out = await new Deno.Command("git", {
+    args: ["ls-files", path],
+    cwd: root,
+    stdout: "piped",
+  })
     .output();
   return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l);
 }

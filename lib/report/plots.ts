@@ -322,7 +322,16 @@ export function fitCurves(
     "intermediate evaluations on a held-out subset, the last on all held-out puzzles; " +
       "line: mean over seeds; band: ± std",
   );
-  const view = { width: 360, height: 220, layer: fig.layer };
+  // Relabel: the lines are puzzle sets, not variants, and not all of them are held out.
+  const layer = (fig.layer as { encoding: Record<string, Record<string, unknown>> }[]).map((l) => ({
+    ...l,
+    encoding: {
+      ...l.encoding,
+      color: { ...l.encoding.color, title: "scored on" },
+      ...(l.encoding.y?.title ? { y: { ...l.encoding.y, title: "exact accuracy (%)" } } : {}),
+    },
+  }));
+  const view = { width: 360, height: 220, layer };
   return (variants.length > 1
     ? {
       ...head,

@@ -26,7 +26,7 @@ import { saveTable } from "./table_format.ts";
 import { depthMatchedTable, type ReportTable, studyTable } from "./tables.ts";
 import type { Leaf } from "./paper.ts";
 import type { Study } from "../run/study.ts";
-import { compareArms, armsOf, verdictTable } from "./verdicts.ts";
+import { armsOf, compareArms, verdictFigure, verdictTable } from "./verdicts.ts";
 
 /** The report options a declared study implies: its regime's title and its raw-weights variant. */
 export function reportOptions(
@@ -132,9 +132,8 @@ export async function writeStudyReport(
   const results = opts.results ?? "results";
   const runs = await loadRuns(study, opts);
   const files: string[] = [], notes: string[] = [];
-  for (const t of studyTables(runs, study, { regime: opts.regime, raw: opts.raw })) {
-    files.push(...await saveTable(t, `${results}/tables`));
-  }
+  const tables = studyTables(runs, study, { regime: opts.regime, raw: opts.raw });
+  for (const t of tables) files.push(...await saveTable(t, `${results}/tables`));
   let curves: CurvePoint[] = [];
   try {
     curves = await loadCurves(runs, opts);
@@ -142,6 +141,8 @@ export async function writeStudyReport(
     notes.push(`${study}: no learning curves (${e instanceof Error ? e.message : e})`);
   }
   const figures = studyFigures(runs, curves);
+  const verdicts = tables.find((t) => t.name === `${study}_verdicts`);
+  if (verdicts) figures.verdicts = verdictFigure(verdicts);
   // Figures the study no longer gets (e.g. re-run with other settings) are removed; study
   // names are kebab-case, so "<study>_" prefixes only this study's figures.
   const dir = `${results}/figures`;

@@ -1,6 +1,7 @@
 import pl from "nodejs-polars";
 import { assert, assertAlmostEquals, assertEquals } from "../util/assert.ts";
-import { armsOf, claimsTable, compareArms, verdictTable } from "./verdicts.ts";
+import { compileSpec, renderSvg } from "./render.ts";
+import { armsOf, claimsTable, compareArms, verdictFigure, verdictTable } from "./verdicts.ts";
 
 /** A halting study: bce (the paper's TRM), qAct a little worse on every seed, none much better on one. */
 function runs(): pl.DataFrame {
@@ -45,9 +46,12 @@ Deno.test("compareArms pairs each variant with the paper's base and gives verdic
 });
 
 Deno.test("verdictTable reads 'no EMA' from the raw weights of the same runs", () => {
-  const t = verdictTable(runs().filter(pl.col("halting").eq(pl.lit("bce"))).withColumns(
-    pl.lit("ema").alias("varied"),
-  ), { study: "ema", raw: { label: "no EMA (raw)", set: { ema: false } } });
+  const t = verdictTable(
+    runs().filter(pl.col("halting").eq(pl.lit("bce"))).withColumns(
+      pl.lit("ema").alias("varied"),
+    ),
+    { study: "ema", raw: { label: "no EMA (raw)", set: { ema: false } } },
+  );
   assertEquals(t.rows.map((r) => [r.variant, r.verdict]), [
     ["ema=true (base)", "base"],
     ["no EMA (raw)", "holds"], // every seed 10 points lower; paper 79.9 < 87.4
@@ -60,4 +64,17 @@ Deno.test("verdictTable reads 'no EMA' from the raw weights of the same runs", (
     "halting: halting=qAct",
     "halting: halting=none",
   ]);
+});
+
+Deno.test("verdictFigure draws each paired difference with its interval and the paper's", async () => {
+  const t = verdictTable(runs(), { study: "halting" });
+  const fig = verdictFigure(t) as unknown as { data: { values: Record<string, unknown>[] } };
+  assertEquals(fig.data.values.map((v) => [v.claim, v.verdict]), [
+    ["halting: halting=qAct", "holds"],
+    ["halting: halting=none", "no paper claim"],
+  ]);
+  assertAlmostEquals(fig.data.values[0]!.paper as number, 86.1 - 87.4, 1e-9);
+  assertEquals(compileSpec(verdictFigure(t) as Parameters<typeof compileSpec>[0]).warnings, []);
+  const svg = await renderSvg(verdictFigure(t));
+  assert(svg.includes("<svg") && svg.includes("halting=qAct"));
 });

@@ -38,7 +38,7 @@ export interface Regime {
  */
 export const scarce: Regime = {
   name: "scarce",
-  title: "300 fixed 6x6 puzzles, 2000 steps, 2000 held-out puzzles (data seed 1000)",
+  title: "300 fixed 6x6 puzzles, 2000 steps, 2000 held-out puzzles, data seed 1000",
   preset: "cpu",
   set: {
     dataSeed: 1000,
