@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "@kit/util/assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "@kit/util/assert.ts";
 import { main as train } from "./train.ts";
 import { main as evalMain } from "./eval.ts";
 import { main as solve, parsePuzzle } from "./solve.ts";
@@ -29,6 +29,19 @@ Deno.test("train, eval and solve CLIs work together on a smoke run", async () =>
   const e = await capture(() => evalMain(["--out", dir, "--json"]));
   const r = JSON.parse(e.out);
   assertEquals([r.step, r.count, r.exactByStep.length], [10, 16, 4]);
+  // Data flags build the held-out set they describe (harder, more); other keys are refused.
+  const warn = console.warn;
+  console.warn = () => {};
+  const hard = await capture(() =>
+    evalMain(["--out", dir, "--json", "--blanks", "10", "--testPuzzles", "24"])
+  ).finally(() => console.warn = warn);
+  const h = JSON.parse(hard.out);
+  assertEquals(h.count, 24);
+  assert(h.heldOut.includes("10 blanks") && h.heldOut.includes('"blanks":"10"'), h.heldOut);
+  await assertRejects(
+    () => evalMain(["--out", dir, "--lr", "0.1"]),
+    "eval does not apply --lr",
+  );
   const s = await capture(() => solve(["--out", dir, "--puzzle", "1.3.....2...4.1."]));
   assert(
     s.out.includes("after supervision step 1") && s.out.includes("after supervision step 4"),
