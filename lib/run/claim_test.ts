@@ -1,13 +1,25 @@
 import { assert, assertEquals } from "../util/assert.ts";
-import { claimIsStale, pidAlive, readClaim, REMOTE_STALE_MS, tryClaim } from "./claim.ts";
+import {
+  claimIsStale,
+  pidAlive,
+  processStart,
+  readClaim,
+  REMOTE_STALE_MS,
+  TORN_STALE_MS,
+  tryClaim,
+} from "./claim.ts";
 
 const root = new URL("../..", import.meta.url);
 
 /** Runs TypeScript in a fresh Deno process at the repository root (so the import map applies). */
-async function deno(code: string): Promise<{ pid: number; out: string }> {
+async function deno(
+  code: string,
+  env: Record<string, string> = {},
+): Promise<{ pid: number; out: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["eval", code],
     cwd: root,
+    env,
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -91,4 +103,55 @@ Deno.test("runSweep() in two processes at once trains every run exactly once", a
   assertEquals(tallies[0].done + tallies[1].done, 6);
   for (const t of tallies) assertEquals(t.done + t.skipped, 6, "each sweep accounts for every run");
   await Deno.remove(results, { recursive: true });
+});
+
+Deno.test("a Slurm task's claim records its job; once its process is gone on this host it is taken over", async () => {
+  const dir = await Deno.makeTempDir();
+  // An array task claims and dies (scancel, time limit, SIGKILL): its claim stays behind.
+  const { pid } = await deno(
+    `import { tryClaim } from "${new URL("lib/run/claim.ts", root)}"; await tryClaim("${dir}/r");`,
+    {
+      SLURM_ARRAY_JOB_ID: "12",
+      SLURM_ARRAY_TASK_ID: "3",
+      SLURM_JOB_ID: "15",
+      SLURM_CLUSTER_NAME: "c",
+    },
+  );
+  const held = await readClaim(`${dir}/r`);
+  assertEquals([held?.info.pid, held?.info.slurmJob, held?.info.slurmCluster], [pid, "12_3", "c"]);
+  assert(Number.isInteger(held?.info.start), "the start time tells a reused pid apart");
+  assert(claimIsStale(held!.info, held!.touched), "same host, pid gone: stale at once");
+  const taken = await tryClaim(`${dir}/r`);
+  assert(taken, "the next task takes it over");
+  assertEquals(
+    (await readClaim(`${dir}/r`))?.info.slurmJob,
+    undefined,
+    "this process is in no job",
+  );
+  await taken.release();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("claimIsStale(): a reused pid, and a claim file left empty by a process killed while writing it", async () => {
+  const host = Deno.hostname(), time = new Date().toISOString();
+  const start = processStart(Deno.pid);
+  assert(start !== undefined, "Linux: /proc/<pid>/stat");
+  assert(!claimIsStale({ pid: Deno.pid, host, time, start }, new Date()));
+  assert(!claimIsStale({ pid: Deno.pid, host, time }, new Date()), "no start recorded: pid alone");
+  assert(
+    claimIsStale({ pid: Deno.pid, host, time, start: start + 1 }, new Date()),
+    "the pid now names a process started at another time",
+  );
+
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/claim.json`, "");
+  assertEquals(await tryClaim(dir), undefined, "an empty claim may be being written: held");
+  const old = new Date(Date.now() - TORN_STALE_MS - 1000);
+  await Deno.utime(`${dir}/claim.json`, old, old);
+  const held = await readClaim(dir);
+  assert(held && Math.abs(held.touched.getTime() - old.getTime()) < 1000, "its age is the file's");
+  const taken = await tryClaim(dir);
+  assert(taken, "empty for over a minute: its creator died");
+  await taken.release();
+  await Deno.remove(dir, { recursive: true });
 });

@@ -102,13 +102,24 @@ export async function runMain(main: () => Promise<number | void>): Promise<void>
  * Ctrl-C kills as usual. Call `release()` when the guarded work is over.
  */
 export function stopOnSigint(message: string): { signal: AbortSignal; release: () => void } {
+  return stopOnSignals(message, ["SIGINT"]);
+}
+
+/**
+ * As {@link stopOnSigint}, for any of `signals` (e.g. SIGTERM, which Slurm
+ * sends a task it cancels or that runs out of time, before SIGKILL).
+ */
+export function stopOnSignals(
+  message: string,
+  signals: readonly Deno.Signal[],
+): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
-  const release = () => Deno.removeSignalListener("SIGINT", onSigint);
-  const onSigint = () => {
-    console.error(`\ninterrupted: ${message}`);
+  const release = () => signals.forEach((s) => Deno.removeSignalListener(s, handlers.get(s)!));
+  const handlers = new Map(signals.map((s) => [s, () => {
+    console.error(`\n${s === "SIGINT" ? "interrupted" : `got ${s}`}: ${message}`);
     release();
     controller.abort();
-  };
-  Deno.addSignalListener("SIGINT", onSigint);
+  }]));
+  for (const [s, h] of handlers) Deno.addSignalListener(s, h);
   return { signal: controller.signal, release };
 }

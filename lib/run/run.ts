@@ -99,7 +99,10 @@ export interface RunOptions {
   /** Continue from `<out>/checkpoint.safetensors` if it exists. */
   resume?: boolean;
   onEvent?: (e: RunEvent) => void;
-  /** Stops cleanly (checkpoint written) when aborted, e.g. on Ctrl-C. */
+  /**
+   * Stops cleanly when aborted, e.g. on Ctrl-C: at the next logged step (at
+   * most `logEvery` steps on), with a checkpoint written.
+   */
   signal?: AbortSignal;
   /** Recorded in config.json. */
   command?: string;
@@ -127,8 +130,10 @@ async function appendLine(path: string | undefined, obj: unknown): Promise<void>
 }
 
 /**
- * Drops metric lines past `step` (written after the checkpoint we resume from)
- * and a line torn by a killed process.
+ * Drops metric lines past `step` (written after the checkpoint we resume from),
+ * a line torn by a killed process, and the "final" line of a run stopped
+ * early (by a signal, or for time before more was given): the run goes on and
+ * writes its own at the end.
  */
 async function truncateMetrics(path: string, step: number): Promise<void> {
   let text: string;
@@ -139,7 +144,8 @@ async function truncateMetrics(path: string, step: number): Promise<void> {
   }
   const keep = text.split("\n").filter((l) => {
     try {
-      return JSON.parse(l).step <= step;
+      const e = JSON.parse(l);
+      return e.step <= step && e.kind !== "final";
     } catch {
       return false;
     }
@@ -317,9 +323,7 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
       emit({ kind: "checkpoint", step: trainer.step, path: ckpt });
     };
     // Raw weights beside EMA, and the training puzzles beside the held-out ones.
-    const trainSet = t.evalTrain > 0
-      ? encodePuzzles(data.train.slice(0, t.evalTrain))
-      : undefined;
+    const trainSet = t.evalTrain > 0 ? encodePuzzles(data.train.slice(0, t.evalTrain)) : undefined;
     const evaluateExtra = async (limit: number): Promise<EvalExtra> => ({
       ...(trainer.ema && t.evalRaw
         ? { raw: await trainer.evaluate(test, { limit, raw: true }) }
@@ -337,7 +341,9 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
     };
     if (resumed) [best, bestRaw] = await bestSoFar(metricsPath!);
     while (trainer.step < t.steps) {
-      if (opts.signal?.aborted) {
+      // Stops at a logged step (nothing left in the window), so that a resumed run
+      // logs the same lines as an uninterrupted one.
+      if (opts.signal?.aborted && !window.length) {
         stoppedBy = "signal";
         break;
       }

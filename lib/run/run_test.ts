@@ -38,6 +38,11 @@ Deno.test("trainRun() writes config, metrics, checkpoint and summary; an interru
     l,
   ) => l.step);
   assertEquals(steps, [5, 10], "no step missing or duplicated");
+  assertEquals(
+    (await lines(`${dir}/part/metrics.jsonl`)).map((l) => `${l.kind}@${l.step}`),
+    m.map((l) => `${l.kind}@${l.step}`),
+    "the stopped run's final line gave way to the resumed run's",
+  );
 
   // The saved model evaluates as the run did; a different config is refused.
   const loaded = await loadModel(`${dir}/full`);

@@ -203,3 +203,32 @@ export function filterPlan(plan: readonly PlannedRun[], only: string): PlannedRu
   }
   return kept;
 }
+
+/** One of N disjoint slices of a queue (`--shard i/N`); shards count from 1. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Parses `--shard i/N` (1 <= i <= N), with an error that says how shards count. */
+export function parseShard(text: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = Number(m?.[1]), count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new Error(
+      `--shard "${text}": write i/N with 1 <= i <= N (shards count from 1: 1/3, 2/3, 3/3)`,
+    );
+  }
+  return { index, count };
+}
+
+/**
+ * The runs of shard i/N: those at positions i-1, i-1+N, i-1+2N, ... of the
+ * whole expanded queue (round robin, so each shard gets a mix of points and
+ * seeds). Positions are taken before done runs are skipped, so the N shards
+ * never overlap and always cover the queue, whatever has finished, as long as
+ * every runner is given the same studies and flags.
+ */
+export function shardQueue<T>(queue: readonly T[], shard: Shard): T[] {
+  return queue.filter((_, p) => p % shard.count === shard.index - 1);
+}

@@ -1,6 +1,15 @@
 import { toyStudy } from "./testdata/toy_study.ts";
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
-import { expandStudy, filterPlan, firstSeeds, type Study, values, variedKeys } from "./study.ts";
+import {
+  expandStudy,
+  filterPlan,
+  firstSeeds,
+  parseShard,
+  shardQueue,
+  type Study,
+  values,
+  variedKeys,
+} from "./study.ts";
 
 const study: Study = toyStudy;
 
@@ -84,4 +93,19 @@ Deno.test("filterPlan() keeps the runs whose config matches every key's values",
   assertThrows(() => filterPlan(plan, "layers=9"), "matches none");
   assertThrows(() => filterPlan(plan, "mixr=mlp"), 'did you mean "mixer"');
   assertThrows(() => filterPlan(plan, "mixer"), "write key=value");
+});
+
+Deno.test("shardQueue() splits a queue into N disjoint slices by position, whatever is done", () => {
+  const plan = expandStudy(study, { preset: "smoke" }); // 8 runs
+  const shards = [1, 2, 3].map((i) => shardQueue(plan, parseShard(`${i}/3`)));
+  assertEquals(shards.map((s) => s.map((r) => r.index)), [[1, 4, 7], [2, 5, 8], [3, 6]]);
+  const all = shards.flat().map((r) => r.runId);
+  assertEquals(new Set(all).size, 8, "no run in two shards");
+  assertEquals(new Set(all), new Set(plan.map((r) => r.runId)), "every run in one");
+  assertEquals(shardQueue(plan, parseShard("1/1")), plan);
+  assertEquals(shardQueue(plan, parseShard("9/9")), [], "more shards than runs: some are empty");
+  assertEquals(parseShard(" 2 / 5 "), { index: 2, count: 5 });
+  for (const bad of ["0/3", "4/3", "1/0", "1", "a/b", "-1/3", "1/3/2", ""]) {
+    assertThrows(() => parseShard(bad), "shards count from 1");
+  }
 });
