@@ -42,6 +42,24 @@ Deno.test("train, eval and solve CLIs work together on a smoke run", async () =>
     () => evalMain(["--out", dir, "--lr", "0.1"]),
     "eval does not apply --lr",
   );
+  // Thinking longer: deeper than training, K noisy trajectories, every rule, one JSON summary.
+  const think = await capture(() =>
+    evalMain(["--out", dir, "--json", "--nsup", "8", "--samples", "2", "--noise", "0.1"])
+  );
+  const k = JSON.parse(think.out);
+  assertEquals([k.depth, k.trainedDepth, k.samples, k.puzzles, k.byStep.length], [8, 4, 2, 16, 8]);
+  assertEquals(k.rules.map((r: { rule: string }) => r.rule), [
+    "qhalt",
+    "first-halt",
+    "vote",
+    "verify",
+    "oracle",
+  ]);
+  assertEquals(k.rules[0].calls, 2 * 8 * k.callsPerStep);
+  const one = await capture(() => evalMain(["--out", dir, "--json", "--select", "vote"]));
+  assertEquals(JSON.parse(one.out).byStep.map((d: { exact: number }) => d.exact), r.exactByStep);
+  await assertRejects(() => evalMain(["--out", dir, "--select", "best"]), "--select is one of");
+  await assertRejects(() => evalMain(["--out", dir, "--nsup", "0"]), "positive integer");
   const s = await capture(() => solve(["--out", dir, "--puzzle", "1.3.....2...4.1."]));
   assert(
     s.out.includes("after supervision step 1") && s.out.includes("after supervision step 4"),

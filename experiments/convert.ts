@@ -18,9 +18,19 @@
  * ones) under the official names, with the official architecture keys in the
  * metadata (`trm_config`), so `tools/reference/predict.py` can run them.
  *
+ * `weights` keeps a run's evaluation weights as a small kit folder
+ * (`checkpoint.safetensors` without optimiser state or carry, and a
+ * `config.json` record with the run's held-out result): what
+ * `results/models/` holds for notebooks that must not train.
+ *
  * @module
  */
-import { CHECKPOINT_FORMAT, checkpointConfig, checkWeights } from "@kit/train/state.ts";
+import {
+  CHECKPOINT_FORMAT,
+  checkpointConfig,
+  checkWeights,
+  evalWeightsOnly,
+} from "@kit/train/state.ts";
 import {
   encodeSafetensors,
   loadTensorFile,
@@ -52,7 +62,8 @@ const FLAGS = {
 const USAGE = `usage:
   deno task convert import <official.safetensors> --out <run folder> [--preset paper] [--size 9]
       [--heads 8] [--posEncoding rope|none] [--puzzlePrefix 16] [--n 6] [--T 3] [--N_sup 16] [--force]
-  deno task convert export <run folder | checkpoint.safetensors> --out <file.safetensors> [--raw]`;
+  deno task convert export <run folder | checkpoint.safetensors> --out <file.safetensors> [--raw]
+  deno task convert weights <run folder> --out <folder>   # the EMA weights only, for results/models/`;
 
 /** Blank cells of the generated held-out set per Sudoku size, when the size is read off the vocabulary. */
 const BLANKS: Record<number, number> = { 4: 8, 6: 24, 9: 50 };
@@ -242,6 +253,33 @@ async function exportWeights(input: string, out: string, raw: boolean) {
   );
 }
 
+/** The run's evaluation weights as a weights-only kit folder, with a record of where they come from. */
+async function keepWeights(run: string, out: string) {
+  const path = `${run}/checkpoint.safetensors`;
+  const slim = evalWeightsOnly(await loadTensorFile(path), path);
+  const cfg = checkpointConfig(slim, path);
+  const summary = await Deno.readTextFile(`${run}/summary.json`).then(JSON.parse, () => undefined);
+  await Deno.mkdir(out, { recursive: true });
+  await writeFileAtomic(`${out}/checkpoint.safetensors`, encodeSafetensors(slim));
+  const record = {
+    config: cfg,
+    seed: cfg.run.seed,
+    params: countParameters(cfg.model),
+    step: Number(slim.metadata.step),
+    weights: slim.metadata.weights,
+    exportedFrom: run,
+    heldOut: summary?.test,
+    code: await codeVersion(),
+    command: `deno task convert ${Deno.args.join(" ")}`,
+    deno: Deno.version.deno,
+    written: new Date().toISOString(),
+  };
+  await Deno.writeTextFile(`${out}/config.json`, JSON.stringify(record, null, 2) + "\n");
+  console.log(
+    `kept the ${slim.metadata.weights} weights of ${path} (step ${record.step}) in ${out}`,
+  );
+}
+
 export async function main(args: string[]): Promise<number> {
   const p = parseCommandLine(args, FLAGS);
   const [mode, input] = p.positionals;
@@ -249,12 +287,13 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!(mode === "import" || mode === "export") || !input || !p.flags.out) {
+  if (!(mode === "import" || mode === "export" || mode === "weights") || !input || !p.flags.out) {
     console.log(USAGE);
     return 2;
   }
   const out = p.flags.out as string;
   if (mode === "import") await importWeights(input, out, p);
+  else if (mode === "weights") await keepWeights(input, out);
   else await exportWeights(input, out, Boolean(p.flags.raw));
   return 0;
 }

@@ -158,3 +158,26 @@ Deno.test("convert import infers an official model's config from its shapes and 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("convert weights keeps the evaluation weights in a folder loadModel reads", async () => {
+  const dir = await Deno.makeTempDir();
+  const { cfg, file } = await kitCheckpoint(`${dir}/run`, {});
+  await Deno.writeTextFile(`${dir}/run/summary.json`, JSON.stringify({ test: { exactAcc: 0.5 } }));
+  assertEquals(await quiet(() => main(["weights", `${dir}/run`, "--out", `${dir}/model`])), 0);
+  const kept = await loadTensorFile(`${dir}/model/checkpoint.safetensors`);
+  assert(Object.keys(kept.tensors).every((n) => n.startsWith("w/")), "weights only");
+  const m = await loadModel(`${dir}/model`);
+  assertEquals(m.step, 42);
+  for (const s of weightSpecs(cfg.model)) {
+    const want = file.tensors[`ema/${s.name}`] ?? file.tensors[`w/${s.name}`]!;
+    assertEquals(Array.from(await m.weights[s.name]!.data()), Array.from(want.data), s.name);
+  }
+  const record = JSON.parse(await Deno.readTextFile(`${dir}/model/config.json`));
+  assertEquals([record.weights, record.heldOut.exactAcc, record.exportedFrom], [
+    "ema",
+    0.5,
+    `${dir}/run`,
+  ]);
+  tf.dispose(Object.values(m.weights));
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
 import {
+  applySudokuTransform,
   augmentSudoku,
   boxShape,
   checkPuzzle,
@@ -9,8 +10,10 @@ import {
   formatSudoku,
   generateSudoku,
   generateSudokuSet,
+  invertSudokuTransform,
   isSolvedGrid,
   puzzleKey,
+  randomSudokuTransform,
   solveSudoku,
   type SudokuPuzzle,
   type SudokuSize,
@@ -258,6 +261,21 @@ Deno.test("augmentSudoku() keeps puzzles valid, unique and consistent", () => {
     }
     assert(seen.size > 5, `augmentations of ${size}x${size} should differ`);
     assertEquals(augmentSudoku(p, new Prng(1)), augmentSudoku(p, new Prng(1)));
+  }
+});
+
+Deno.test("invertSudokuTransform() undoes applySudokuTransform() exactly", () => {
+  const prng = new Prng(12);
+  for (const size of SIZES) {
+    const p = generateSudoku({ size, blanks: BLANKS[size], prng });
+    for (let seed = 0; seed < 10; seed++) {
+      const t = randomSudokuTransform(size, new Prng(seed));
+      const q = applySudokuTransform(p.question, t);
+      assertEquals(invertSudokuTransform(q, t), p.question);
+      assertEquals(invertSudokuTransform(applySudokuTransform(p.answer, t), t), p.answer);
+      // The same draws as augmentSudoku, so the transform is the augmentation.
+      assertEquals(q, augmentSudoku(p, new Prng(seed)).question);
+    }
   }
 });
 

@@ -49,6 +49,12 @@ export interface StepOutput {
 export class TRM {
   readonly cfg: ModelConfig;
   readonly #rope?: { cos: tf.Tensor2D; sin: tf.Tensor2D };
+  /**
+   * Test-time only, unset in training: applied to (y, z) after every
+   * recursion, e.g. Gaussian noise to sample different trajectories
+   * (lib/train/think.ts). Unset, the recursion is exactly the paper's.
+   */
+  perturb?: (s: State) => State;
 
   constructor(cfg: ModelConfig) {
     this.cfg = cfg;
@@ -171,7 +177,8 @@ export class TRM {
       ) as unknown as State;
     }
     for (let i = first; i < this.cfg.latentSteps; i++) state = this.latentStep(w, x, state, i);
-    return this.answerStep(w, state);
+    const out = this.answerStep(w, state);
+    return this.perturb ? this.perturb(out) : out;
   }
 
   /**

@@ -208,12 +208,19 @@ export function traceFrames(
 /**
  * The strip: the question, then each frame (changed cells outlined in
  * orange, wrong cells in red when `answer` is given), then the answer;
- * `perRow` frames per row (default 8).
+ * `perRow` frames per row (default 8). `changed: false` leaves the outlines
+ * out, for frames that are not a sequence (K trajectories side by side).
  */
 export function answerStrip(
   question: Board,
   frames: Frame[],
-  opts: { answer?: ArrayLike<number>; cell?: number; perRow?: number; title?: string } = {},
+  opts: {
+    answer?: ArrayLike<number>;
+    cell?: number;
+    perRow?: number;
+    title?: string;
+    changed?: boolean;
+  } = {},
 ): string {
   const cell = opts.cell ?? 20, perRow = opts.perRow ?? 8, gap = 14, labelH = 30;
   const w = Math.max(question.cols * cell, 96), h = question.rows * cell;
@@ -227,7 +234,9 @@ export function answerStrip(
         `frame "${f.label}" has ${f.cells.length} cells, the question ${question.cells.length}`,
       );
     }
-    const changed = prev ? Array.from(f.cells, (v, i) => v !== prev![i]) : undefined;
+    const changed = prev && opts.changed !== false
+      ? Array.from(f.cells, (v, i) => v !== prev![i])
+      : undefined;
     const wrong = opts.answer ? Array.from(f.cells, (v, i) => v !== opts.answer![i]) : undefined;
     const sub = f.haltProb === undefined ? undefined : `halt p=${f.haltProb.toFixed(2)}`;
     panels.push({
@@ -260,11 +269,13 @@ export function answerStrip(
   });
   const rows = Math.ceil(panels.length / perRow);
   const legendY = top + rows * (h + labelH + gap) + 4;
-  body.push(
-    `<text x="8" y="${legendY}" font-size="11"><tspan fill="${CHANGED}">■</tspan> outline: changed since the previous step` +
-      (opts.answer ? `   <tspan fill="${WRONG}">■</tspan> red: wrong against the answer` : "") +
-      `</text>`,
-  );
+  const legend = [
+    ...(opts.changed === false
+      ? []
+      : [`<tspan fill="${CHANGED}">■</tspan> outline: changed since the previous step`]),
+    ...(opts.answer ? [`<tspan fill="${WRONG}">■</tspan> red: wrong against the answer`] : []),
+  ];
+  body.push(`<text x="8" y="${legendY}" font-size="11">${legend.join("   ")}</text>`);
   return svgDoc(Math.max(16 + cols * (w + gap) - gap, 420), legendY + 10, body);
 }
 

@@ -56,6 +56,10 @@ Deno.test("answerStrip() outlines changed cells and marks wrong ones per frame",
     m[1]
   );
   assertEquals(new Set(ys).size, 2); // question + 3 frames in two rows
+  // Frames that are not a sequence (trajectories side by side): no outlines, no legend for them.
+  const side = answerStrip(sudokuBoard(question, question), frames, { answer, changed: false });
+  assertEquals(count(side, /class="changed"/g), 0);
+  assert(!side.includes("changed since") && side.includes("wrong against the answer"));
   assertThrows(
     () => answerStrip(sudokuBoard(question), [{ label: "bad", cells: [1, 2] }]),
     'frame "bad" has 2 cells, the question 16',

@@ -34,5 +34,13 @@ export { reportOptions, studyFigures, studyTables, writeStudyReport } from "./st
 export { claimsTable, verdictTable } from "./verdicts.ts";
 export { pairedDifference, tInterval, verdict } from "./stats.ts";
 export { saveTable, toCSV, toHTML, toLaTeX, toMarkdown } from "./table_format.ts";
+export {
+  computeFigure,
+  depthFigure,
+  samplesFigure,
+  thinkingTable,
+  trajectoryFrames,
+} from "./thinking.ts";
+export type { LabelledSummary } from "./thinking.ts";
 export { depthMatchedTable, studyTable, summarize } from "./tables.ts";
 export type { ReportTable } from "./tables.ts";

@@ -1,6 +1,8 @@
 /**
  * Evaluation as in the reference: every held-out example runs all N_sup
  * supervision steps (no early halting), and accuracy is read at the last one.
+ * `depth` runs more (or fewer) steps than the model trained with: the state
+ * is simply carried on, which the reference never does (lib/train/think.ts).
  *
  * @module
  */
@@ -15,13 +17,13 @@ import { haltsNow } from "../model/halting.ts";
 export interface EvalMetrics {
   /** Examples evaluated. */
   count: number;
-  /** Fraction of answer cells right after N_sup steps. */
+  /** Fraction of answer cells right after N_sup steps (or `depth`). */
   tokenAcc: number;
-  /** Fraction of puzzles entirely right after N_sup steps (the paper's metric). */
+  /** Fraction of puzzles entirely right after N_sup steps (or `depth`; the paper's metric). */
   exactAcc: number;
   /** Mean supervision steps the halting head would have used (first step it says stop, else N_sup). */
   stepsUsed: number;
-  /** Exact accuracy after each supervision step 1..N_sup. */
+  /** Exact accuracy after each supervision step 1..N_sup (or `depth`). */
   exactByStep: number[];
   /** Exact accuracy if each puzzle stopped where its halting head said so. */
   exactAtHalt: number;
@@ -38,19 +40,24 @@ export async function evaluate(
   opts: {
     batchSize: number;
     limit?: number;
+    /** Supervision steps to run (default the model's N_sup); metrics are read at the last. */
+    depth?: number;
     onProgress?: (done: number, total: number) => void;
     /** Receives each batch's final argmax tokens [b·S] and sigmoid(q_halt) [b], in row order (ARC's vote). */
     onPredictions?: (tokens: Int32Array, haltProbs: Float32Array) => void;
   },
 ): Promise<EvalMetrics> {
   const n = Math.min(data.count, opts.limit || data.count);
-  const nSup = model.cfg.supervisionSteps;
+  const nSup = evalDepth(model, opts.depth);
   let correct = 0, valid = 0, exact = 0, steps = 0, exactAtHalt = 0;
   const byStep = new Array<number>(nSup).fill(0);
   for (let start = 0; start < n; start += opts.batchSize) {
     const b = Math.min(opts.batchSize, n - start);
     // Per batch, one tensor of statistics comes back: a single data sync.
-    const { stats, last } = evalBatch(model, weights, data, start, b, !!opts.onPredictions);
+    const { stats, last } = evalBatch(model, weights, data, start, b, {
+      depth: nSup,
+      keepLast: !!opts.onPredictions,
+    });
     const v = await stats.data();
     stats.dispose();
     if (last) {
@@ -78,8 +85,17 @@ export async function evaluate(
   };
 }
 
+/** The evaluation depth: `depth` when given (a positive integer), else the model's N_sup. */
+export function evalDepth(model: TRM, depth?: number): number {
+  if (depth === undefined) return model.cfg.supervisionSteps;
+  if (!Number.isInteger(depth) || depth < 1) {
+    throw new Error(`evaluation depth must be a positive integer, got ${depth}`);
+  }
+  return depth;
+}
+
 /**
- * All N_sup steps on rows [start, start+b); returns [correct, valid, exact,
+ * `depth` supervision steps on rows [start, start+b); returns [correct, valid, exact,
  * Σ haltStep, Σ exactAtHalt, exact@1..N], and with `keepLast` the last
  * step's argmax tokens and sigmoid(q_halt).
  */
@@ -89,10 +105,10 @@ function evalBatch(
   data: Encoded,
   start: number,
   b: number,
-  keepLast: boolean,
+  opts: { depth: number; keepLast: boolean },
 ): { stats: tf.Tensor1D; last?: { tokens: tf.Tensor; haltProbs: tf.Tensor } } {
   const s = data.seqLen;
-  const nSup = model.cfg.supervisionSteps;
+  const { depth: nSup, keepLast } = opts;
   const inputs = tf.tensor2d(data.inputs.subarray(start * s, (start + b) * s), [b, s], "int32");
   const labels = tf.tensor2d(data.labels.subarray(start * s, (start + b) * s), [b, s], "int32");
   const ids = data.puzzleIds?.subarray(start, start + b);

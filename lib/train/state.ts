@@ -163,3 +163,30 @@ export function evalWeightsFromFile(file: TensorFile, cfg: ModelConfig, source: 
   }
   return out;
 }
+
+/**
+ * A weights-only checkpoint of the evaluation weights (EMA where present),
+ * stored as the weights, with the config and step: no optimiser moments, no
+ * carry, no sampler or RNG. `loadModel` evaluates and solves from it;
+ * training cannot resume from it (restoreTrainer says so).
+ */
+export function evalWeightsOnly(file: TensorFile, source: string): TensorFile {
+  const cfg = checkpointConfig(file, source);
+  checkWeights(file, cfg.model, "w/", source);
+  // Per tensor, as evalWeightsFromFile reads them (a weight without an EMA copy is its own).
+  const tensors: Record<string, StoredTensor> = {};
+  for (const spec of weightSpecs(cfg.model)) {
+    tensors[`w/${spec.name}`] = file.tensors[`ema/${spec.name}`] ?? file.tensors[`w/${spec.name}`]!;
+  }
+  const ema = weightSpecs(cfg.model).some((s) => file.tensors[`ema/${s.name}`]);
+  return {
+    tensors,
+    metadata: {
+      format: CHECKPOINT_FORMAT,
+      config: file.metadata.config!,
+      step: file.metadata.step ?? "0",
+      weights: ema ? "ema" : "raw",
+      source,
+    },
+  };
+}

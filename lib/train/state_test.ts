@@ -2,7 +2,14 @@ import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { loadTaskData, Sampler } from "../data/batches.ts";
 import { resolveConfig } from "../run/config.ts";
 import { useBackend } from "./backend.ts";
-import { checkpointConfig, checkWeights, restoreTrainer, trainerToFile } from "./state.ts";
+import {
+  checkpointConfig,
+  checkWeights,
+  evalWeightsFromFile,
+  evalWeightsOnly,
+  restoreTrainer,
+  trainerToFile,
+} from "./state.ts";
 import { Trainer } from "./trainer.ts";
 
 await useBackend("wasm");
@@ -48,5 +55,26 @@ Deno.test("restoreTrainer() refuses a weights-only checkpoint with a message tha
     err.message.includes("imported/ckpt holds weights only (no sampler, explore"),
     err.message,
   );
+  t.dispose();
+});
+
+Deno.test("evalWeightsOnly() keeps the EMA weights as the weights, and nothing to resume from", async () => {
+  // An EMA that differs from the raw weights, so the test can tell which one is kept.
+  const e = file.tensors["ema/embed_tokens"]!;
+  const ema = { ...e, data: Float32Array.from(e.data, (v) => v + 1) };
+  const full = { ...file, tensors: { ...file.tensors, "ema/embed_tokens": ema } };
+  const slim = evalWeightsOnly(full, "run/checkpoint.safetensors");
+  assert(Object.keys(slim.tensors).every((n) => n.startsWith("w/")));
+  const raw = Object.keys(full.tensors).filter((n) => n.startsWith("w/"));
+  assertEquals(Object.keys(slim.tensors).sort(), raw.sort());
+  assert(Object.keys(full.tensors).length > raw.length, "the full file holds more");
+  assertEquals(slim.tensors["w/embed_tokens"], ema);
+  assertEquals(slim.metadata.weights, "ema");
+  assertEquals(checkpointConfig(slim, "slim"), checkpointConfig(full, "full"));
+  const a = evalWeightsFromFile(full, cfg.model, "full"),
+    b = evalWeightsFromFile(slim, cfg.model, "slim");
+  for (const [n, w] of Object.entries(a)) assertEquals(await w.data(), await b[n]!.data(), n);
+  const t = new Trainer(cfg, new Sampler(data.train, { augment: false, seed: 0 }));
+  assertThrows(() => restoreTrainer(t, slim, "slim"), "holds weights only");
   t.dispose();
 });

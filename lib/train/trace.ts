@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Weights } from "../model/init.ts";
 import type { TRM } from "../model/trm.ts";
+import { evalDepth } from "./evaluate.ts";
 
 /** Predicted tokens and halting probability after each supervision step. */
 export interface Trace {
@@ -25,9 +26,11 @@ export interface TraceOptions {
   perRecursion?: boolean;
   /** Puzzle identifier of each puzzle (default 0). */
   puzzleIds?: Int32Array;
+  /** Supervision steps to run (default the model's N_sup; more is thinking longer, see think.ts). */
+  depth?: number;
 }
 
-/** Runs N_sup supervision steps on `inputs` ([B*S] tokens) and records each decoded answer. */
+/** Runs N_sup (or `depth`) supervision steps on `inputs` ([B*S] tokens) and records each decoded answer. */
 export async function traceAnswer(
   model: TRM,
   weights: Weights,
@@ -45,7 +48,8 @@ export async function traceAnswer(
   let state = model.initialState(weights, b);
   const preds: tf.Tensor[] = [], probs: tf.Tensor[] = [];
   const steps: { step: number; recursion: number }[] = [];
-  const { supervisionSteps: nSup, recursions: T } = model.cfg;
+  const { recursions: T } = model.cfg;
+  const nSup = evalDepth(model, opts.depth);
   for (let k = 0; k < nSup; k++) {
     // Forward values do not depend on which parts are differentiated, so
     // running the T recursions one by one gives exactly supervisionStep's y.

@@ -26,5 +26,9 @@ for (const arch of ["trm", "hrm"] as const) {
     for (let k = 0; k < 3; k++) {
       assertEquals(Array.from(byRec.predictions[3 * k + 2]!), Array.from(bySteps.predictions[k]!));
     }
+    // Deeper than N_sup: the same first steps, then more.
+    const deeper = await traceAnswer(model, w, inputs, { depth: 5 });
+    assertEquals(deeper.predictions.length, 5);
+    assertEquals(deeper.predictions.slice(0, 3), bySteps.predictions);
   });
 }
