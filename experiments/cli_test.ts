@@ -1,7 +1,8 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@kit/util/assert.ts";
 import { main as train } from "./train.ts";
 import { main as evalMain } from "./eval.ts";
-import { main as solve, parsePuzzle } from "./solve.ts";
+import { parsePuzzle } from "@kit/data/sudoku_io.ts";
+import { main as solve } from "./solve.ts";
 import { main as demo } from "./demo.ts";
 
 /** Runs a CLI main with console.log captured. */

@@ -31,12 +31,8 @@ import {
   checkWeights,
   evalWeightsOnly,
 } from "@kit/train/state.ts";
-import {
-  encodeSafetensors,
-  loadTensorFile,
-  type StoredTensor,
-  writeFileAtomic,
-} from "@kit/train/checkpoint.ts";
+import { encodeSafetensors, loadTensorFile, type StoredTensor } from "@kit/util/safetensors.ts";
+import { writeFileAtomic } from "@kit/util/fs.ts";
 import {
   expansionFor,
   kitToOfficial,

@@ -4,12 +4,7 @@ import { weightSpecs } from "@kit/model/init.ts";
 import { resolveConfig } from "@kit/run/config.ts";
 import { loadModel } from "@kit/run/load.ts";
 import { useBackend } from "@kit/train/backend.ts";
-import {
-  encodeSafetensors,
-  loadTensorFile,
-  type StoredTensor,
-  type TensorFile,
-} from "@kit/train/checkpoint.ts";
+import { encodeSafetensors, loadTensorFile, type StoredTensor, type TensorFile } from "@kit/util/safetensors.ts";
 import { CHECKPOINT_FORMAT } from "@kit/train/state.ts";
 import { assert, assertEquals, assertRejects } from "@kit/util/assert.ts";
 import { Prng } from "@kit/util/prng.ts";

@@ -18,7 +18,7 @@ import {
   type SudokuSize,
 } from "@kit/data/sudoku.ts";
 import { encodeSudoku } from "@kit/data/sudoku.ts";
-import { loadSudokuFileStrict } from "@kit/data/sudoku_io.ts";
+import { loadSudokuFileStrict, parsePuzzle } from "@kit/data/sudoku_io.ts";
 import { backendFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { loadModel } from "@kit/run/load.ts";
 import { traceAnswer } from "@kit/train/trace.ts";
@@ -31,23 +31,6 @@ const FLAGS = {
   all: "boolean",
   help: "boolean",
 } as const;
-
-/** Parses one puzzle string; throws naming the problem. */
-export function parsePuzzle(text: string): Uint8Array {
-  const cells = text.replace(/[\s|+-]/g, "");
-  if (![16, 36, 81].includes(cells.length)) {
-    throw new Error(`a puzzle has 16, 36 or 81 cells; got ${cells.length}`);
-  }
-  const size = Math.round(Math.sqrt(cells.length));
-  return Uint8Array.from(cells, (ch, i) => {
-    if (ch === "." || ch === "0") return 0;
-    const v = Number(ch);
-    if (!Number.isInteger(v) || v < 1 || v > size) {
-      throw new Error(`cell ${i + 1}: '${ch}' is not a digit 1-${size} or a blank`);
-    }
-    return v;
-  });
-}
 
 export async function main(args: string[]): Promise<number> {
   const p = parseCommandLine(args, FLAGS);

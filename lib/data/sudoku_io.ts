@@ -277,3 +277,20 @@ export async function loadSudokuFileStrict(
   if (first) throw new DataFormatError(path, first.line, first.reason, rejected.length - 1);
   return puzzles;
 }
+
+/** Parses one puzzle string; throws naming the problem. */
+export function parsePuzzle(text: string): Uint8Array {
+  const cells = text.replace(/[\s|+-]/g, "");
+  if (![16, 36, 81].includes(cells.length)) {
+    throw new Error(`a puzzle has 16, 36 or 81 cells; got ${cells.length}`);
+  }
+  const size = Math.round(Math.sqrt(cells.length));
+  return Uint8Array.from(cells, (ch, i) => {
+    if (ch === "." || ch === "0") return 0;
+    const v = Number(ch);
+    if (!Number.isInteger(v) || v < 1 || v > size) {
+      throw new Error(`cell ${i + 1}: '${ch}' is not a digit 1-${size} or a blank`);
+    }
+    return v;
+  });
+}

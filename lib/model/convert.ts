@@ -19,7 +19,7 @@
  *
  * @module
  */
-import type { StoredTensor } from "../train/checkpoint.ts";
+import type { StoredTensor } from "../util/safetensors.ts";
 import { defaultModelConfig, type ModelConfig, swigluWidth } from "./config.ts";
 import { weightSpecs } from "./init.ts";
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { readSafetensorsHeader, type StoredTensor, type TensorFile } from "../train/checkpoint.ts";
+import { readSafetensorsHeader, type StoredTensor, type TensorFile } from "../util/safetensors.ts";
 
 const ITEM_BYTES: Record<string, number> = {
   F64: 8,

@@ -1,4 +1,4 @@
-import type { StoredTensor } from "../train/checkpoint.ts";
+import type { StoredTensor } from "../util/safetensors.ts";
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
 import { defaultModelConfig, type ModelConfig } from "./config.ts";

@@ -20,7 +20,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { useBackend } from "../train/backend.ts";
 import { defaultTrainConfig } from "../train/config.ts";
 import { assertEquals } from "../util/assert.ts";
-import type { StoredTensor } from "../train/checkpoint.ts";
+import type { StoredTensor } from "../util/safetensors.ts";
 import {
   modelConfigFromOfficial,
   OFFICIAL_PREFIX,

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { decodeSafetensors, type StoredTensor, type TensorFile } from "../train/checkpoint.ts";
+import { decodeSafetensors, type StoredTensor, type TensorFile } from "../util/safetensors.ts";
 import { assert } from "../util/assert.ts";
 
 /** Loads `lib/model/testdata/<name>`. */

@@ -8,42 +8,13 @@
  *
  * @module
  */
-import { type DataConfig, dataProblems, dataShape, defaultDataConfig } from "../data/config.ts";
-import {
-  defaultModelConfig,
-  MODEL_CHOICES,
-  type ModelConfig,
-  modelProblems,
-} from "../model/config.ts";
-import {
-  type BackendName,
-  BACKENDS,
-  BLAS_MODES,
-  type BlasMode,
-  defaultBackend,
-} from "../train/backend.ts";
-import { defaultTrainConfig, type TrainConfig } from "../train/config.ts";
+import { dataProblems, dataShape, defaultDataConfig } from "../data/config.ts";
+import { defaultModelConfig, MODEL_CHOICES, modelProblems } from "../model/config.ts";
+import { BACKENDS, BLAS_MODES, defaultBackend } from "../train/backend.ts";
+import { type Config, defaultTrainConfig, type RunConfig } from "../train/config.ts";
 import { type PresetName, PRESETS, presets } from "./presets.ts";
 
-/** Who runs and where results go. */
-export interface RunConfig {
-  /** Fixes data generation, initialisation, sampling and exploration. */
-  seed: number;
-  /** tfjs backend; also `TRM_BACKEND`. */
-  backend: BackendName;
-  /** Kernel threads of the wasm backend, 0 = one per core (falls back to 1 if threads cannot start). */
-  threads: number;
-  /** wasm: matrix products on OpenBLAS where installed ("auto"), always ("on") or never ("off"). */
-  blas: BlasMode;
-}
-
-/** Everything a run needs. */
-export interface Config {
-  model: ModelConfig;
-  data: DataConfig;
-  train: TrainConfig;
-  run: RunConfig;
-}
+export type { Config, RunConfig } from "../train/config.ts";
 
 export const defaultRunConfig: RunConfig = { seed: 0, backend: "wasm", threads: 0, blas: "auto" };
 

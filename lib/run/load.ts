@@ -7,7 +7,7 @@
 import type { Weights } from "../model/init.ts";
 import { createModel } from "../model/hrm.ts";
 import type { TRM } from "../model/trm.ts";
-import { loadTensorFile } from "../train/checkpoint.ts";
+import { loadTensorFile } from "../util/safetensors.ts";
 import { checkpointConfig, evalWeightsFromFile } from "../train/state.ts";
 import type { Config } from "./config.ts";
 

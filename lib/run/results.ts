@@ -21,7 +21,7 @@ import { PRESETS } from "./presets.ts";
 import type { PlannedRun } from "./study.ts";
 import { readFailure, readSummary } from "./sweep.ts";
 import { countParameters } from "../model/init.ts";
-import { writeFileAtomic } from "../train/checkpoint.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** One table row. */
 export type ResultRow = Record<string, string | number | boolean | null>;

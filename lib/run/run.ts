@@ -21,7 +21,8 @@ import {
 } from "../data/batches.ts";
 import { countParameters } from "../model/init.ts";
 import { type BackendInfo, useBackend } from "../train/backend.ts";
-import { loadTensorFile, saveTensorFile, writeFileAtomic } from "../train/checkpoint.ts";
+import { loadTensorFile, saveTensorFile } from "../util/safetensors.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 import { checkStepMemory } from "../train/memory.ts";
 import type { ArcGroup } from "../data/arc_dataset.ts";
 import { evaluateArcVersions } from "../train/arc_eval.ts";

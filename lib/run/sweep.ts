@@ -15,7 +15,7 @@ import type { PlannedRun } from "./study.ts";
 import { claimIsStale, readClaim, tryClaim } from "./claim.ts";
 import { type Config } from "./config.ts";
 import { type RunEvent, type RunSummary, trainRun } from "./run.ts";
-import { writeFileAtomic } from "../train/checkpoint.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Where a run stands, from its folder alone. */
 export type RunState = "done" | "failed" | "partial" | "missing";

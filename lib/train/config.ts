@@ -4,7 +4,10 @@
  *
  * @module
  */
+import type { DataConfig } from "../data/config.ts";
+import type { ModelConfig } from "../model/config.ts";
 import type { LossKind } from "../model/losses.ts";
+import type { BackendName, BlasMode } from "./backend.ts";
 import type { OptimizerKind } from "./optim.ts";
 
 /** How the trainer learns. */
@@ -96,3 +99,27 @@ export const defaultTrainConfig: TrainConfig = {
   checkpointEvery: 1000,
   logEvery: 10,
 };
+
+/**
+ * Who runs and where results go. (With {@link Config}, here rather than in
+ * lib/run, so the trainer can take a config without importing upward; the
+ * defaults, presets and resolution stay in lib/run/config.ts.)
+ */
+export interface RunConfig {
+  /** Fixes data generation, initialisation, sampling and exploration. */
+  seed: number;
+  /** tfjs backend; also `TRM_BACKEND`. */
+  backend: BackendName;
+  /** Kernel threads of the wasm backend, 0 = one per core (falls back to 1 if threads cannot start). */
+  threads: number;
+  /** wasm: matrix products on OpenBLAS where installed ("auto"), always ("on") or never ("off"). */
+  blas: BlasMode;
+}
+
+/** Everything a run needs. */
+export interface Config {
+  model: ModelConfig;
+  data: DataConfig;
+  train: TrainConfig;
+  run: RunConfig;
+}

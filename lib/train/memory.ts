@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { encodePuzzles, Sampler } from "../data/batches.ts";
 import type { SudokuPuzzle, SudokuSize } from "../data/sudoku.ts";
-import type { Config } from "../run/config.ts";
+import type { Config } from "./config.ts";
 import { initWeights } from "../model/init.ts";
 import { createModel } from "../model/hrm.ts";
 import { Prng } from "../util/prng.ts";

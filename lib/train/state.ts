@@ -9,8 +9,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { defaultDataConfig } from "../data/config.ts";
 import { defaultModelConfig, type ModelConfig } from "../model/config.ts";
 import { type Weights, weightSpecs } from "../model/init.ts";
-import type { Config } from "../run/config.ts";
-import type { StoredTensor, TensorFile } from "./checkpoint.ts";
+import type { Config } from "./config.ts";
+import type { StoredTensor, TensorFile } from "../util/safetensors.ts";
 import { defaultTrainConfig } from "./config.ts";
 import type { Carry, Trainer } from "./trainer.ts";
 

@@ -20,7 +20,7 @@ import { initWeights, namesIn, type Weights } from "../model/init.ts";
 import { noGrad } from "../model/nograd.ts";
 import { createModel } from "../model/hrm.ts";
 import type { TRM } from "../model/trm.ts";
-import type { Config } from "../run/config.ts";
+import type { Config } from "./config.ts";
 import { Prng } from "../util/prng.ts";
 import { Ema } from "./ema.ts";
 import { type EvalMetrics, evaluate } from "./evaluate.ts";

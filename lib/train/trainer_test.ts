@@ -3,7 +3,7 @@ import { assert, assertEquals } from "../util/assert.ts";
 import { encodePuzzles, loadTaskData, Sampler } from "../data/batches.ts";
 import { resolveConfig } from "../run/config.ts";
 import { useBackend } from "./backend.ts";
-import { decodeSafetensors, encodeSafetensors } from "./checkpoint.ts";
+import { decodeSafetensors, encodeSafetensors } from "../util/safetensors.ts";
 import { restoreTrainer, trainerToFile } from "./state.ts";
 import { trainMetrics } from "./metrics.ts";
 import { Trainer } from "./trainer.ts";

@@ -11,7 +11,7 @@ import { encodeSudoku } from "@kit/data/sudoku.ts";
 import { backendFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
 import { loadModel } from "@kit/run/load.ts";
 import { traceAnswer } from "@kit/train/trace.ts";
-import { parsePuzzle } from "../../experiments/solve.ts";
+import { parsePuzzle } from "../../lib/data/sudoku_io.ts";
 
 async function main(args: string[]): Promise<number> {
   const p = parseCommandLine(args, { help: "boolean" });

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { writeFileAtomic } from "./fs.ts";
 
 /** A named array as stored. */
 export interface StoredTensor {
@@ -101,20 +102,6 @@ export function decodeSafetensors(bytes: Uint8Array, source = "checkpoint"): Ten
       );}
   }
   return { tensors, metadata };
-}
-
-/** Writes `bytes` to `path` atomically (temp file, fsync, rename). */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
-  try {
-    let written = 0;
-    while (written < bytes.length) written += await f.write(bytes.subarray(written));
-    await f.sync();
-  } finally {
-    f.close();
-  }
-  await Deno.rename(tmp, path);
 }
 
 /** Saves a tensor file atomically. */

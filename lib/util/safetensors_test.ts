@@ -1,10 +1,5 @@
 import { assertEquals, assertRejects, assertThrows } from "../util/assert.ts";
-import {
-  decodeSafetensors,
-  encodeSafetensors,
-  loadTensorFile,
-  saveTensorFile,
-} from "./checkpoint.ts";
+import { decodeSafetensors, encodeSafetensors, loadTensorFile, saveTensorFile } from "./safetensors.ts";
 
 const file = {
   tensors: {

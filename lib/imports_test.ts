@@ -1,0 +1,102 @@
+/**
+ * The kit's rooms import downward only:
+ *
+ *     util  <-  data, model  <-  train  <-  run  <-  studies, report
+ *
+ * data and model are siblings (neither imports the other); studies and
+ * report both sit on run. lib/ never imports experiments/, notebooks/ or
+ * tools/, and notebooks and tools never import experiments/ (the CLIs are the
+ * top, not a library). Tests and test data may reach up for fixtures (a
+ * trainer test resolves a config), so they are left out.
+ */
+import { assertEquals } from "./util/assert.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const RANK: Record<string, number> = {
+  util: 0,
+  data: 1,
+  model: 1,
+  train: 2,
+  run: 3,
+  studies: 4,
+  report: 4,
+};
+
+/** Every file under `dir` (relative to the root) whose name passes `keep`. */
+function walk(dir: string, keep: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const e of Deno.readDirSync(`${root}${dir}`)) {
+    const path = `${dir}/${e.name}`;
+    if (e.isDirectory && e.name !== "testdata") out.push(...walk(path, keep));
+    else if (e.isFile && keep(e.name)) out.push(path);
+  }
+  return out;
+}
+
+/** The files `file` imports, as paths from the root ("lib/run/config.ts", "experiments/x.ts"). */
+export function importsOf(file: string, text: string): string[] {
+  const specs = [...text.matchAll(/(?:^|\n)\s*"?(?:import|export)[^;"']*?from\s*\\?["']([^"'\\]+)\\?["']/g)]
+    .map((m) => m[1]!);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  return specs.flatMap((s) => {
+    if (s.startsWith("@kit/")) return [`lib/${s.slice(5)}`];
+    if (!s.startsWith(".")) return []; // npm packages, node: builtins
+    const parts = `${dir}/${s}`.split("/");
+    const out: string[] = [];
+    for (const p of parts) {
+      if (p === "..") out.pop();
+      else if (p !== ".") out.push(p);
+    }
+    return [out.join("/")];
+  });
+}
+
+/** The imports of `files` that run against the layering, as "from -> to". */
+export function backwardEdges(files: { path: string; text: string }[]): string[] {
+  const bad: string[] = [];
+  for (const { path, text } of files) {
+    const top = path.split("/")[0]!;
+    for (const to of importsOf(path, text)) {
+      const target = to.split("/")[0]!;
+      const edge = `${path} -> ${to}`;
+      if (top === "lib") {
+        if (target !== "lib") bad.push(edge);
+        else {
+          const [from, into] = [path.split("/")[1]!, to.split("/")[1]!];
+          const ok = from === into || (RANK[into]! < RANK[from]!);
+          if (!(from in RANK) || !(into in RANK) || !ok) bad.push(edge);
+        }
+      } else if ((top === "notebooks" || top === "tools") && target === "experiments") {
+        bad.push(edge);
+      }
+    }
+  }
+  return bad;
+}
+
+const isSource = (n: string) => n.endsWith(".ts") && !n.endsWith("_test.ts");
+const sources = [
+  ...walk("lib", isSource),
+  ...walk("tools", isSource),
+  ...walk("notebooks", (n) => n.endsWith(".ipynb")),
+].map((path) => ({ path, text: Deno.readTextFileSync(`${root}${path}`) }));
+
+Deno.test("lib imports run downward only; notebooks and tools never import experiments", () => {
+  assertEquals(backwardEdges(sources), []);
+});
+
+Deno.test("backwardEdges() catches an upward import, a sibling import and a CLI import", () => {
+  const files = [
+    { path: "lib/train/x.ts", text: 'import type { Config } from "../run/config.ts";' },
+    { path: "lib/data/y.ts", text: 'import { TRM } from "@kit/model/trm.ts";' },
+    { path: "lib/run/z.ts", text: 'import { a } from "../train/trainer.ts";\nimport b from "npm:x";' },
+    { path: "notebooks/n.ipynb", text: '"import { main } from \\"../experiments/sweep.ts\\";\\n",' },
+    { path: "lib/report/w.ts", text: 'export { q } from "../../experiments/report.ts";' },
+  ];
+  assertEquals(backwardEdges(files), [
+    "lib/train/x.ts -> lib/run/config.ts",
+    "lib/data/y.ts -> lib/model/trm.ts",
+    "notebooks/n.ipynb -> experiments/sweep.ts",
+    "lib/report/w.ts -> experiments/report.ts",
+  ]);
+});
