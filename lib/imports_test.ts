@@ -6,7 +6,8 @@
  * data and model are siblings (neither imports the other); studies and
  * report both sit on run. lib/ never imports experiments/, notebooks/ or
  * tools/, and notebooks and tools never import experiments/ (the CLIs are the
- * top, not a library). Tests and test data may reach up for fixtures (a
+ * top, not a library). No module of lib/ imports itself through others (no
+ * import cycles). Tests and test data may reach up for fixtures (a
  * trainer test resolves a config), so they are left out.
  */
 import { assertEquals } from "./util/assert.ts";
@@ -35,7 +36,9 @@ function walk(dir: string, keep: (name: string) => boolean): string[] {
 
 /** The files `file` imports, as paths from the root ("lib/run/config.ts", "experiments/x.ts"). */
 export function importsOf(file: string, text: string): string[] {
-  const specs = [...text.matchAll(/(?:^|\n)\s*"?(?:import|export)[^;"']*?from\s*\\?["']([^"'\\]+)\\?["']/g)]
+  const specs = [
+    ...text.matchAll(/(?:^|\n)\s*"?(?:import|export)[^;"']*?from\s*\\?["']([^"'\\]+)\\?["']/g),
+  ]
     .map((m) => m[1]!);
   const dir = file.slice(0, file.lastIndexOf("/"));
   return specs.flatMap((s) => {
@@ -74,6 +77,29 @@ export function backwardEdges(files: { path: string; text: string }[]): string[]
   return bad;
 }
 
+/** Import cycles among `files` (each as "a -> b -> a"), following only imports inside the set. */
+export function importCycles(files: { path: string; text: string }[]): string[] {
+  const paths = new Set(files.map((f) => f.path));
+  const next = new Map(
+    files.map((f) => [f.path, importsOf(f.path, f.text).filter((t) => paths.has(t))]),
+  );
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const cycles: string[] = [];
+  const visit = (v: string) => {
+    state.set(v, "open");
+    stack.push(v);
+    for (const w of next.get(v) ?? []) {
+      if (state.get(w) === "open") cycles.push([...stack.slice(stack.indexOf(w)), w].join(" -> "));
+      else if (!state.has(w)) visit(w);
+    }
+    stack.pop();
+    state.set(v, "done");
+  };
+  for (const f of files) if (!state.has(f.path)) visit(f.path);
+  return cycles;
+}
+
 const isSource = (n: string) => n.endsWith(".ts") && !n.endsWith("_test.ts");
 const sources = [
   ...walk("lib", isSource),
@@ -85,12 +111,27 @@ Deno.test("lib imports run downward only; notebooks and tools never import exper
   assertEquals(backwardEdges(sources), []);
 });
 
+Deno.test("lib has no import cycles", () => {
+  assertEquals(importCycles(sources.filter((f) => f.path.startsWith("lib/"))), []);
+  const pair = [
+    { path: "lib/run/a.ts", text: 'import type { B } from "./b.ts";' },
+    { path: "lib/run/b.ts", text: 'import type { A } from "./a.ts";' },
+  ];
+  assertEquals(importCycles(pair), ["lib/run/a.ts -> lib/run/b.ts -> lib/run/a.ts"]);
+});
+
 Deno.test("backwardEdges() catches an upward import, a sibling import and a CLI import", () => {
   const files = [
     { path: "lib/train/x.ts", text: 'import type { Config } from "../run/config.ts";' },
     { path: "lib/data/y.ts", text: 'import { TRM } from "@kit/model/trm.ts";' },
-    { path: "lib/run/z.ts", text: 'import { a } from "../train/trainer.ts";\nimport b from "npm:x";' },
-    { path: "notebooks/n.ipynb", text: '"import { main } from \\"../experiments/sweep.ts\\";\\n",' },
+    {
+      path: "lib/run/z.ts",
+      text: 'import { a } from "../train/trainer.ts";\nimport b from "npm:x";',
+    },
+    {
+      path: "notebooks/n.ipynb",
+      text: '"import { main } from \\"../experiments/sweep.ts\\";\\n",',
+    },
     { path: "lib/report/w.ts", text: 'export { q } from "../../experiments/report.ts";' },
   ];
   assertEquals(backwardEdges(files), [

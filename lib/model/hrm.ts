@@ -64,8 +64,3 @@ export class HRM extends TRM {
     return { logits, qHalt, qContinue, state: { y: detach(zH), z: detach(zL) } };
   }
 }
-
-/** The model a config asks for. */
-export function createModel(cfg: ModelConfig): TRM {
-  return cfg.arch === "hrm" ? new HRM(cfg) : new TRM(cfg);
-}

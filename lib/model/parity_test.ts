@@ -32,7 +32,7 @@ import { namesIn } from "./init.ts";
 import { answerLoss, bceWithLogits, rowCorrectness } from "./losses.ts";
 import { noGrad } from "./nograd.ts";
 import { type Deviation, deviation, expectClose, golden, loadGolden } from "./parity_util.ts";
-import { createModel } from "./hrm.ts";
+import { createModel } from "./create.ts";
 
 const OUTPUTS = { abs: 1e-5, rel: 1e-4 };
 const GRADS = { abs: 1e-5, rel: 2e-4 };

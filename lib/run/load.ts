@@ -5,7 +5,7 @@
  * @module
  */
 import type { Weights } from "../model/init.ts";
-import { createModel } from "../model/hrm.ts";
+import { createModel } from "../model/create.ts";
 import type { TRM } from "../model/trm.ts";
 import { loadTensorFile } from "../util/safetensors.ts";
 import { checkpointConfig, evalWeightsFromFile } from "../train/state.ts";

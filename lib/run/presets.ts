@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Config } from "./config.ts";
+import type { Config } from "../train/config.ts";
 
 /** A partial config, section by section. */
 export type Preset = { [K in keyof Config]?: Partial<Config[K]> };

@@ -12,7 +12,8 @@
  *
  * @module
  */
-import type { Overrides } from "./study.ts";
+/** Config overrides, keyed by leaf name or alias (as on the command line). */
+export type Overrides = Readonly<Record<string, string | number | boolean>>;
 
 /** A declared regime. */
 export interface Regime {

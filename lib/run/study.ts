@@ -10,11 +10,10 @@
  * @module
  */
 import { type Config, findKey, resolveConfig } from "./config.ts";
-import type { Regime } from "./regimes.ts";
+import type { Overrides, Regime } from "./regimes.ts";
 import { defaultRunFolder } from "./run_id.ts";
 
-/** Config overrides, keyed by leaf name or alias (as on the command line). */
-export type Overrides = Readonly<Record<string, string | number | boolean>>;
+export type { Overrides } from "./regimes.ts";
 
 /** One value of an axis: a label for tables and logs, and the keys it sets. */
 export interface Point {

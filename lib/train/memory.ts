@@ -15,7 +15,7 @@ import { encodePuzzles, Sampler } from "../data/batches.ts";
 import type { SudokuPuzzle, SudokuSize } from "../data/sudoku.ts";
 import type { Config } from "./config.ts";
 import { initWeights } from "../model/init.ts";
-import { createModel } from "../model/hrm.ts";
+import { createModel } from "../model/create.ts";
 import { Prng } from "../util/prng.ts";
 import { evaluate } from "./evaluate.ts";
 import { Trainer } from "./trainer.ts";

@@ -20,7 +20,7 @@
 import { type Encoded, encodePuzzles, type TaskPuzzle } from "../data/batches.ts";
 import { trajectoryRows, type TrajectoryStart } from "../data/starts.ts";
 import { type CheckedTask, tokenRuleCheck } from "../data/verify.ts";
-import { createModel } from "../model/hrm.ts";
+import { createModel } from "../model/create.ts";
 import type { Weights } from "../model/init.ts";
 import type { TRM } from "../model/trm.ts";
 import { Prng } from "../util/prng.ts";

@@ -9,7 +9,7 @@ import {
 import { Prng } from "../util/prng.ts";
 import { type Encoded, encodePuzzles } from "../data/batches.ts";
 import { generateSudokuSet, type SudokuPuzzle } from "../data/sudoku.ts";
-import { createModel } from "../model/hrm.ts";
+import { createModel } from "../model/create.ts";
 import { initWeights, type Weights } from "../model/init.ts";
 import { resolveConfig } from "../run/config.ts";
 import { useBackend } from "./backend.ts";

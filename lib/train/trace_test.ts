@@ -1,7 +1,7 @@
 import { assertEquals } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
 import { initWeights } from "../model/init.ts";
-import { createModel } from "../model/hrm.ts";
+import { createModel } from "../model/create.ts";
 import { resolveConfig } from "../run/config.ts";
 import { useBackend } from "./backend.ts";
 import { traceAnswer } from "./trace.ts";

@@ -18,7 +18,7 @@ import { continueTarget, haltsNow } from "../model/halting.ts";
 import { answerLoss, bceWithLogits, rowCorrectness } from "../model/losses.ts";
 import { initWeights, namesIn, type Weights } from "../model/init.ts";
 import { noGrad } from "../model/nograd.ts";
-import { createModel } from "../model/hrm.ts";
+import { createModel } from "../model/create.ts";
 import type { TRM } from "../model/trm.ts";
 import type { Config } from "./config.ts";
 import { Prng } from "../util/prng.ts";
