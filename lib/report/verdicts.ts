@@ -41,6 +41,9 @@ export interface Comparison {
   diff?: Interval & { seeds: number[] };
   paperDiff?: number;
   verdict?: Verdict;
+  /** The same at each run's best evaluation (chosen on held-out puzzles: optimistic). */
+  bestDiff?: Interval & { seeds: number[] };
+  bestVerdict?: Verdict;
 }
 
 /** The study's arms from its runs table (done runs only), in table order. */
@@ -84,7 +87,7 @@ export function armsOf(runs: pl.DataFrame, raw?: { label: string; set: Record<st
     for (const rec of recs) {
       if (rec.ema !== true || typeof rec.rawExactAcc !== "number") continue;
       const values = { ...Object.fromEntries(keys.map((k) => [k, rec[k] as Leaf])), ...raw.set };
-      put(arm(raw.label, values), rec, rec.rawExactAcc, undefined, undefined);
+      put(arm(raw.label, values), rec, rec.rawExactAcc, undefined, rec.rawBestExactAcc);
     }
   }
   return {
@@ -122,6 +125,10 @@ export function compareArms(keys: string[], arms: Arm[]): Comparison[] {
       ? r.paperAcc - base.paperAcc
       : undefined;
     r.verdict = verdict(r.diff, r.paperDiff);
+    if (base.arm.bestBySeed.size && r.arm.bestBySeed.size) {
+      r.bestDiff = pairedDifference(base.arm.bestBySeed, r.arm.bestBySeed);
+      r.bestVerdict = verdict(r.bestDiff, r.paperDiff);
+    }
   }
   return [base, ...rows.filter((r) => r !== base)];
 }
@@ -157,6 +164,8 @@ export function verdictTable(
     { key: "paperVariant", label: "paper", align: "left" },
     right("paperDiff", "paper Δ"),
     { key: "verdict", label: "verdict", align: "left" },
+    right("bestDiff", "Δ at best eval [95% CI]"),
+    { key: "bestVerdict", label: "verdict at best", align: "left" },
   ];
   const formatted = rows.map((r) => ({
     variant: r.isBase ? `${r.arm.label} (base)` : r.arm.label,
@@ -174,6 +183,13 @@ export function verdictTable(
       ? (r.paperDiff >= 0 ? "+" : "") + r.paperDiff.toFixed(1)
       : "",
     verdict: r.verdict ?? (r.isBase ? "base" : "–"),
+    bestDiff: r.bestDiff
+      ? `${signed(r.bestDiff.mean)}` +
+        (Number.isFinite(r.bestDiff.lo)
+          ? ` [${signed(r.bestDiff.lo)}, ${signed(r.bestDiff.hi)}]`
+          : "")
+      : "",
+    bestVerdict: r.bestVerdict ?? "",
   }));
   const data = rows.map((r) => ({
     study: opts.study,
@@ -196,6 +212,10 @@ export function verdictTable(
     paperExactAcc: r.paperAcc ?? null,
     paperDiff: r.paperDiff ?? null,
     verdict: r.verdict ?? (r.isBase ? "base" : null),
+    bestDiffMean: r.bestDiff?.mean ?? null,
+    bestDiffLo: r.bestDiff && Number.isFinite(r.bestDiff.lo) ? r.bestDiff.lo : null,
+    bestDiffHi: r.bestDiff && Number.isFinite(r.bestDiff.hi) ? r.bestDiff.hi : null,
+    bestVerdict: r.bestVerdict ?? null,
   }));
   const by = keys.map((k) => SYMBOLS[k] ?? k).join(", ");
   return {
@@ -207,7 +227,9 @@ export function verdictTable(
       "mean over seeds. Δ: variant minus base over the seeds both ran (same data order and, " +
       "where shapes allow, the same initial weights), with its 95% t interval. Verdict: " +
       "holds / reversed when the interval excludes zero on the paper's side / the other side, " +
-      "inconclusive when it crosses zero." +
+      "inconclusive when it crosses zero. The verdict is on the final evaluation (the headline); " +
+      "the last two columns pair each run's best evaluation instead, which is chosen on held-out " +
+      "puzzles and so flatters every arm." +
       (opts.regime ? ` Regime: ${opts.regime}.` : "") + ` Paper: ${PAPER_SOURCE}.`,
     columns,
     rows: formatted,

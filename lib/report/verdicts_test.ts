@@ -41,6 +41,9 @@ Deno.test("compareArms pairs each variant with the paper's base and gives verdic
     ["halting=none", false, "no paper claim"],
   ]);
   assertAlmostEquals(rows[1]!.diff!.mean, -0.0466667, 1e-6);
+  // Each run's best evaluation, paired the same way (here every best is its final + 1 point).
+  assertAlmostEquals(rows[1]!.bestDiff!.mean, -0.0466667, 1e-6);
+  assertEquals(rows[1]!.bestVerdict, "holds");
   assert(rows[1]!.diff!.hi < 0);
   assertEquals(rows[0]!.acc.n, 3, "the failed run is left out");
 });

@@ -9,7 +9,7 @@
  * exactAtHalt (held-out, from summary.json), rawExactAcc (the raw weights
  * beside EMA, with `evalRaw`), trainSetExactAcc (the first `evalTrain`
  * training puzzles), bestExactAcc and bestStep (the best evaluation, final
- * included), trainSteps, wallSec, tokensPerSec, params, and runDir (relative to the results root, e.g.
+ * included), rawBestExactAcc (the raw weights' best), trainSteps, wallSec, tokensPerSec, params, and runDir (relative to the results root, e.g.
  * `runs/sudoku4-1a2b3c4d`). Failed runs have null metrics; runs never
  * attempted or interrupted have no row.
  *
@@ -37,6 +37,7 @@ const TAIL = [
   "trainSetExactAcc",
   "bestExactAcc",
   "bestStep",
+  "rawBestExactAcc",
   "trainSteps",
   "wallSec",
   "tokensPerSec",
@@ -88,6 +89,7 @@ export async function readRow(
     trainSetExactAcc: metric(summary?.trainSet?.exactAcc),
     bestExactAcc: metric(summary?.best?.exactAcc),
     bestStep: metric(summary?.best?.step),
+    rawBestExactAcc: metric(summary?.bestRaw?.exactAcc),
     trainSteps: metric(summary?.step),
     wallSec: metric(summary?.wallSec),
     tokensPerSec: metric(summary?.tokensPerSec),

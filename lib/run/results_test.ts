@@ -53,7 +53,7 @@ Deno.test("writeStudyTable() writes one tidy row per finished or failed run, in 
     ...["study", "runId", "status", "error", "seed", "backend", "varied"],
     ...leaves,
     ...["exactAcc", "tokenAcc", "stepsUsed", "exactAtHalt", "rawExactAcc", "trainSetExactAcc"],
-    ...["bestExactAcc", "bestStep", "trainSteps", "wallSec"],
+    ...["bestExactAcc", "bestStep", "rawBestExactAcc", "trainSteps", "wallSec"],
     ...["tokensPerSec", "params", "runDir"],
   ];
   assertEquals(df.columns, cols);
