@@ -23,12 +23,19 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { Sampler } from "@kit/data/batches.ts";
-import { generateSudokuSet } from "@kit/data/sudoku.ts";
-import { parseCommandLine, runMain } from "@kit/run/cli.ts";
-import { resolveConfig } from "@kit/run/config.ts";
-import { codeVersion } from "@kit/run/run.ts";
-import { type BackendInfo, BLAS_MODES, type BlasMode, useBackend } from "@kit/train/backend.ts";
+import { generateSudokuSet, Sampler } from "@kit/data/mod.ts";
+import { setFastLayers, swigluWidth, totalLength } from "@kit/model/mod.ts";
+import { codeVersion, parseCommandLine, resolveConfig, runMain } from "@kit/run/mod.ts";
+import {
+  type BackendInfo,
+  BLAS_MODES,
+  type BlasMode,
+  measureEvalBytes,
+  measureStepBytes,
+  Trainer,
+  useBackend,
+} from "@kit/train/mod.ts";
+import { Prng } from "@kit/util/mod.ts";
 import {
   type BenchRow,
   type BenchShape,
@@ -43,11 +50,6 @@ import {
   torchAnchor,
   trainerParts,
 } from "@kit/train/bench.ts";
-import { measureEvalBytes, measureStepBytes } from "@kit/train/memory.ts";
-import { Trainer } from "@kit/train/trainer.ts";
-import { Prng } from "@kit/util/prng.ts";
-import { swigluWidth, totalLength } from "@kit/model/config.ts";
-import { setFastLayers } from "@kit/model/layers.ts";
 
 const FLAGS = {
   json: "boolean",

@@ -1,7 +1,7 @@
-import { assert, assertEquals, assertRejects, assertThrows } from "@kit/util/assert.ts";
+import { parsePuzzle } from "@kit/data/mod.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "@kit/util/mod.ts";
 import { main as train } from "./train.ts";
 import { main as evalMain } from "./eval.ts";
-import { parsePuzzle } from "@kit/data/sudoku_io.ts";
 import { main as solve } from "./solve.ts";
 import { main as demo } from "./demo.ts";
 

@@ -26,25 +26,36 @@
  * @module
  */
 import {
-  CHECKPOINT_FORMAT,
-  checkpointConfig,
-  checkWeights,
-  evalWeightsOnly,
-} from "@kit/train/state.ts";
-import { encodeSafetensors, loadTensorFile, type StoredTensor } from "@kit/util/safetensors.ts";
-import { writeFileAtomic } from "@kit/util/fs.ts";
-import {
+  countParameters,
+  decodeAnySafetensors,
   expansionFor,
   kitToOfficial,
   officialArch,
   officialToKit,
   shapeFacts,
-} from "@kit/model/convert.ts";
-import { decodeAnySafetensors } from "@kit/model/convert_io.ts";
-import { countParameters, weightSpecs } from "@kit/model/init.ts";
-import { type Config, findKey, flattenConfig, resolveConfig } from "@kit/run/config.ts";
-import { parseCommandLine, runMain } from "@kit/run/cli.ts";
-import { codeVersion } from "@kit/run/run.ts";
+  weightSpecs,
+} from "@kit/model/mod.ts";
+import {
+  codeVersion,
+  type Config,
+  findKey,
+  flattenConfig,
+  parseCommandLine,
+  resolveConfig,
+  runMain,
+} from "@kit/run/mod.ts";
+import {
+  CHECKPOINT_FORMAT,
+  checkpointConfig,
+  checkWeights,
+  evalWeightsOnly,
+} from "@kit/train/mod.ts";
+import {
+  encodeSafetensors,
+  loadTensorFile,
+  type StoredTensor,
+  writeFileAtomic,
+} from "@kit/util/mod.ts";
 
 const FLAGS = {
   out: "string",

@@ -1,13 +1,17 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { kitToOfficial } from "@kit/model/convert.ts";
-import { weightSpecs } from "@kit/model/init.ts";
-import { resolveConfig } from "@kit/run/config.ts";
-import { loadModel } from "@kit/run/load.ts";
-import { useBackend } from "@kit/train/backend.ts";
-import { encodeSafetensors, loadTensorFile, type StoredTensor, type TensorFile } from "@kit/util/safetensors.ts";
-import { CHECKPOINT_FORMAT } from "@kit/train/state.ts";
-import { assert, assertEquals, assertRejects } from "@kit/util/assert.ts";
-import { Prng } from "@kit/util/prng.ts";
+import { kitToOfficial, weightSpecs } from "@kit/model/mod.ts";
+import { loadModel, resolveConfig } from "@kit/run/mod.ts";
+import { CHECKPOINT_FORMAT, useBackend } from "@kit/train/mod.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  encodeSafetensors,
+  loadTensorFile,
+  Prng,
+  type StoredTensor,
+  type TensorFile,
+} from "@kit/util/mod.ts";
 import { main } from "./convert.ts";
 
 await useBackend("wasm");

@@ -20,15 +20,24 @@
  */
 import { parseArgs } from "node:util";
 import { dirname } from "node:path";
-import { generateSudokuSet, puzzleKey, type SudokuSize } from "@kit/data/sudoku.ts";
-import { formatSudokuCsv, loadSudokuFile } from "@kit/data/sudoku_io.ts";
-import { loadArc } from "@kit/data/arc.ts";
-import { checkArcRoundTrips } from "@kit/data/arc_dataset.ts";
-import { generateArcTasks } from "@kit/data/arc_tasks.ts";
-import { gridToRows } from "@kit/data/augment.ts";
-import { checkMazeRoundTrips, defaultMinPath, generateMazeSet, mazeKey } from "@kit/data/maze.ts";
-import { formatMazeCsv, loadMazeFile } from "@kit/data/maze_io.ts";
-import { Prng } from "@kit/util/prng.ts";
+import {
+  checkArcRoundTrips,
+  checkMazeRoundTrips,
+  defaultMinPath,
+  formatMazeCsv,
+  formatSudokuCsv,
+  generateArcTasks,
+  generateMazeSet,
+  generateSudokuSet,
+  gridToRows,
+  loadArc,
+  loadMazeFile,
+  loadSudokuFile,
+  mazeKey,
+  puzzleKey,
+  type SudokuSize,
+} from "@kit/data/mod.ts";
+import { Prng } from "@kit/util/mod.ts";
 
 const USAGE = `usage: data.ts check --task sudoku|maze|arc --path FILE|FOLDER
        data.ts generate --task sudoku --size 4|6|9 --blanks N --out FILE [--count 1000] [--seed 0]

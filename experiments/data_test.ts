@@ -1,5 +1,5 @@
-import { assert, assertEquals } from "@kit/util/assert.ts";
-import { loadSudokuFileStrict } from "@kit/data/sudoku_io.ts";
+import { loadSudokuFileStrict } from "@kit/data/mod.ts";
+import { assert, assertEquals } from "@kit/util/mod.ts";
 import { main } from "./data.ts";
 
 const Q4 = "0004300001000020";

@@ -14,14 +14,22 @@
  *
  * @module
  */
-import { decodeSudoku, encodeSudoku, formatSudoku, type SudokuPuzzle } from "@kit/data/sudoku.ts";
-import { loadTaskData } from "@kit/data/batches.ts";
-import { configFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
-import { loadModel } from "@kit/run/load.ts";
-import { progressPrinter } from "@kit/run/progress.ts";
-import { trainRun } from "@kit/run/run.ts";
-import { useBackend } from "@kit/train/backend.ts";
-import { traceAnswer } from "@kit/train/trace.ts";
+import {
+  decodeSudoku,
+  encodeSudoku,
+  formatSudoku,
+  loadTaskData,
+  type SudokuPuzzle,
+} from "@kit/data/mod.ts";
+import {
+  configFromArgs,
+  loadModel,
+  parseCommandLine,
+  progressPrinter,
+  runMain,
+  trainRun,
+} from "@kit/run/mod.ts";
+import { traceAnswer, useBackend } from "@kit/train/mod.ts";
 
 const FLAGS = { out: "string", minutes: "string", preset: "string", help: "boolean" } as const;
 

@@ -22,18 +22,37 @@
  *
  * @module
  */
-import { encodePuzzles, loadTaskData, type TaskData, type TaskPuzzle } from "@kit/data/batches.ts";
-import { type Config, findKey, resolveConfig } from "@kit/run/config.ts";
-import type { ArcGroup } from "@kit/data/arc_dataset.ts";
-import { evaluateArc, evaluateArcVersions } from "@kit/train/arc_eval.ts";
-import { type EvalMetrics, evaluate } from "@kit/train/evaluate.ts";
-import { evaluationModel, think, type TrajectoryStart } from "@kit/train/think.ts";
-import { SELECT_RULES, type SelectRule } from "@kit/train/think_select.ts";
-import { DEFAULT_THRESHOLDS, summarizeThinking } from "@kit/train/think_summary.ts";
+import {
+  type ArcGroup,
+  encodePuzzles,
+  loadTaskData,
+  type TaskData,
+  type TaskPuzzle,
+} from "@kit/data/mod.ts";
+import {
+  backendFromArgs,
+  type Config,
+  findKey,
+  loadModel,
+  parseCommandLine,
+  resolveConfig,
+  runMain,
+} from "@kit/run/mod.ts";
+import {
+  DEFAULT_THRESHOLDS,
+  type EvalMetrics,
+  evaluate,
+  evaluateArc,
+  evaluateArcVersions,
+  evaluationModel,
+  SELECT_RULES,
+  type SelectRule,
+  summarizeThinking,
+  think,
+  type TrajectoryStart,
+} from "@kit/train/mod.ts";
 import { thinkingTable } from "@kit/report/thinking.ts";
 import { toMarkdown } from "@kit/report/table_format.ts";
-import { backendFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
-import { loadModel } from "@kit/run/load.ts";
 
 const FLAGS = {
   out: "string",

@@ -3,8 +3,7 @@
  * time, ends with the same metrics as an uninterrupted run, with no step
  * missing or duplicated in metrics.jsonl.
  */
-import { assert, assertEquals } from "@kit/util/assert.ts";
-import { Prng } from "@kit/util/prng.ts";
+import { assert, assertEquals, Prng } from "@kit/util/mod.ts";
 
 const ARGS =
   "--preset smoke --steps 300 --checkpointEvery 5 --logEvery 5 --testPuzzles 16 --threads 1 --quiet"

@@ -24,10 +24,14 @@ import { reportOptions, studyTables, writeStudyReport } from "@kit/report/study.
 import { loadRuns } from "@kit/report/load.ts";
 import { armsOf, claimsTable, verdictFigure } from "@kit/report/verdicts.ts";
 import { saveFigure } from "@kit/report/render.ts";
-import { parseCommandLine, runMain } from "@kit/run/cli.ts";
-import { writeStudyTable } from "@kit/run/results.ts";
-import { runState } from "@kit/run/sweep.ts";
-import { expandStudy, variedKeys } from "@kit/run/study.ts";
+import {
+  expandStudy,
+  parseCommandLine,
+  runMain,
+  runState,
+  variedKeys,
+  writeStudyTable,
+} from "@kit/run/mod.ts";
 import { STUDIES } from "@kit/studies/mod.ts";
 
 const FLAGS = { results: "string", preset: "string", help: "boolean" } as const;

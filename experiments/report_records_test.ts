@@ -5,7 +5,7 @@
  * summary.json); runs in progress in a working tree are left out, as they are
  * in a fresh clone.
  */
-import { assert, assertEquals } from "@kit/util/assert.ts";
+import { assert, assertEquals } from "@kit/util/mod.ts";
 import { main } from "./report.ts";
 
 const root = new URL("..", import.meta.url).pathname;

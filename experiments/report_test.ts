@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "@kit/util/assert.ts";
+import { assert, assertEquals, assertRejects } from "@kit/util/mod.ts";
 import { STUDIES, writeSyntheticResults } from "@kit/report/testdata/synthetic.ts";
 import { main } from "./report.ts";
 

@@ -12,7 +12,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { runMain } from "@kit/run/cli.ts";
+import { runMain } from "@kit/run/mod.ts";
 
 async function run(cmd: string[]): Promise<boolean> {
   console.log(`$ ${cmd.join(" ")}`);
@@ -46,7 +46,7 @@ export async function main(args: string[]): Promise<number> {
   const check = await run([
     deno,
     "eval",
-    `import { useBackend } from "@kit/train/backend.ts"; console.log(await useBackend("tensorflow"));`,
+    `import { useBackend } from "@kit/train/mod.ts"; console.log(await useBackend("tensorflow"));`,
   ]);
   if (!check) return 1;
   console.log("done: use --backend tensorflow or TRM_BACKEND=tensorflow");

@@ -8,12 +8,16 @@
  * see. Without `sinfo`, or with no idle node named after this host, they are
  * reported as ignored. Runs are the smoke preset's, tiny.
  */
-import { assert, assertEquals, assertRejects } from "@kit/util/assert.ts";
-import { claimIsStale, readClaim } from "@kit/run/claim.ts";
-import { command } from "@kit/run/slurm.ts";
-import { readStudyTable } from "@kit/run/results.ts";
-import { expandStudy, firstSeeds } from "@kit/run/study.ts";
+import {
+  claimIsStale,
+  command,
+  expandStudy,
+  firstSeeds,
+  readClaim,
+  readStudyTable,
+} from "@kit/run/mod.ts";
 import { STUDIES } from "@kit/studies/mod.ts";
+import { assert, assertEquals, assertRejects } from "@kit/util/mod.ts";
 import { main } from "./sweep.ts";
 
 const SMALL = ["--preset", "smoke", "--seeds", "1", "--trainPuzzles", "40", "--testPuzzles", "8"];

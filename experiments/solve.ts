@@ -12,16 +12,16 @@
  */
 import {
   decodeSudoku,
+  encodeSudoku,
   formatSudoku,
+  loadSudokuFileStrict,
+  parsePuzzle,
   solveSudoku,
   type SudokuPuzzle,
   type SudokuSize,
-} from "@kit/data/sudoku.ts";
-import { encodeSudoku } from "@kit/data/sudoku.ts";
-import { loadSudokuFileStrict, parsePuzzle } from "@kit/data/sudoku_io.ts";
-import { backendFromArgs, parseCommandLine, runMain } from "@kit/run/cli.ts";
-import { loadModel } from "@kit/run/load.ts";
-import { traceAnswer } from "@kit/train/trace.ts";
+} from "@kit/data/mod.ts";
+import { backendFromArgs, loadModel, parseCommandLine, runMain } from "@kit/run/mod.ts";
+import { traceAnswer } from "@kit/train/mod.ts";
 
 const FLAGS = {
   out: "string",

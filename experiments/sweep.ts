@@ -32,24 +32,36 @@
  *
  * @module
  */
-import { parseCommandLine, runMain, stopOnSignals } from "@kit/run/cli.ts";
-import { PRESETS } from "@kit/run/presets.ts";
-import { progressPrinter } from "@kit/run/progress.ts";
-import { writeStudyTable } from "@kit/run/results.ts";
 import {
+  claimIsStale,
+  describeEvent,
   expandStudy,
   filterPlan,
   firstSeeds,
+  formatStatus,
+  parseCommandLine,
   parseShard,
   type PlannedRun,
+  PRESETS,
+  progressPrinter,
+  queuedTasks,
+  queueStatus,
+  readClaim,
+  readSubmissions,
+  readSummary,
+  runMain,
+  runState,
+  runSweep,
+  sbatchLines,
+  sbatchScript,
   shardQueue,
+  stopOnSignals,
   type Study,
+  submit,
+  tryClaim,
   variedKeys,
-} from "@kit/run/study.ts";
-import { formatStatus, queueStatus } from "@kit/run/status.ts";
-import { claimIsStale, readClaim, tryClaim } from "@kit/run/claim.ts";
-import { queuedTasks, readSubmissions, sbatchLines, sbatchScript, submit } from "@kit/run/slurm.ts";
-import { describeEvent, readSummary, runState, runSweep } from "@kit/run/sweep.ts";
+  writeStudyTable,
+} from "@kit/run/mod.ts";
 import { STUDIES } from "@kit/studies/mod.ts";
 
 const USAGE = `usage: deno task sweep <study> [<study> ...] [--preset ${
@@ -114,7 +126,9 @@ function jobsFor(flag: unknown, plan: readonly PlannedRun[]): number {
 
 /** Runs this command `jobs` times as child processes (each with --jobs 1) and waits for all. */
 async function spawnJobs(args: string[], jobs: number): Promise<number> {
-  const own = args.filter((a, i) => a !== "--jobs" && args[i - 1] !== "--jobs" && !a.startsWith("--jobs="));
+  const own = args.filter((a, i) =>
+    a !== "--jobs" && args[i - 1] !== "--jobs" && !a.startsWith("--jobs=")
+  );
   const children = Array.from({ length: jobs }, (_, i) => {
     const cmd = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", new URL(import.meta.url).pathname, ...own, "--jobs", "1"],
@@ -166,7 +180,9 @@ export async function main(args: string[]): Promise<number> {
   const what = studies.map((s) => s.name).join(", ") +
     (shard ? ` (shard ${shard.index}/${shard.count})` : "");
   // A run shared by several studies is named by the first that lists it.
-  const studyOf = new Map(plans.flatMap((s) => s.plan.map((r) => [r.runId, s.study.name] as const)).reverse());
+  const studyOf = new Map(
+    plans.flatMap((s) => s.plan.map((r) => [r.runId, s.study.name] as const)).reverse(),
+  );
   // A run's index counts in its whole study (before --only).
   const sizeOf = new Map(plans.map((s) => [s.study.name, s.size]));
   const unused = SLURM_FLAGS.filter((f) => p.flags[f] !== undefined);
@@ -227,8 +243,9 @@ export async function main(args: string[]): Promise<number> {
     : p.flags.runId !== undefined && slurmTask
     ? `[slurm ${slurmTask}] `
     : "";
-  if (p.flags.runId !== undefined) console.error(`${tag}${what}: run ${p.flags.runId} at preset ${preset}`);
-  else if (!job) console.error(`${tag}${what}: ${queue.length} runs at preset ${preset}`);
+  if (p.flags.runId !== undefined) {
+    console.error(`${tag}${what}: run ${p.flags.runId} at preset ${preset}`);
+  } else if (!job) console.error(`${tag}${what}: ${queue.length} runs at preset ${preset}`);
   const quiet = Boolean(p.flags.quiet);
   const tally = await runSweep(queue, {
     results,
@@ -249,7 +266,9 @@ export async function main(args: string[]): Promise<number> {
     const done = (await Promise.all(
       plan.map(async (r) => (await readSummary(`${results}/${r.runDir}`)) ? 1 : 0),
     )).reduce((a: number, b) => a + b, 0);
-    console.log(`${tag}${results}/${study.name}/runs.{parquet,csv}: ${done} of ${plan.length} runs done`);
+    console.log(
+      `${tag}${results}/${study.name}/runs.{parquet,csv}: ${done} of ${plan.length} runs done`,
+    );
   }
   console.log(
     `${tag}this sweep: ${tally.done} done, ${tally.skipped} already done, ${tally.failed} failed, ${tally.stopped} stopped`,

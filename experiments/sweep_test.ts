@@ -4,9 +4,9 @@
  * study is checked by expansion in lib/studies/mod_test.ts.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { assert, assertEquals, assertRejects } from "@kit/util/assert.ts";
-import { readStudyTable } from "@kit/run/results.ts";
+import { readStudyTable } from "@kit/run/mod.ts";
 import { STUDIES } from "@kit/studies/mod.ts";
+import { assert, assertEquals, assertRejects } from "@kit/util/mod.ts";
 import { main } from "./sweep.ts";
 
 /** Runs the CLI with its stdout/stderr lines captured. */

@@ -8,11 +8,16 @@
  *
  * @module
  */
-import { configFromArgs, parseCommandLine, runMain, stopOnSigint } from "@kit/run/cli.ts";
-import { configKeys } from "@kit/run/config.ts";
-import { progressPrinter } from "@kit/run/progress.ts";
-import { trainRun } from "@kit/run/run.ts";
-import { defaultRunFolder } from "@kit/run/run_id.ts";
+import {
+  configFromArgs,
+  configKeys,
+  defaultRunFolder,
+  parseCommandLine,
+  progressPrinter,
+  runMain,
+  stopOnSigint,
+  trainRun,
+} from "@kit/run/mod.ts";
 
 const FLAGS = {
   preset: "string",
