@@ -22,7 +22,8 @@ import { type ReportTable } from "@kit/report/tables.ts";
 import { saveTable } from "@kit/report/table_format.ts";
 import { reportOptions, studyTables, writeStudyReport } from "@kit/report/study.ts";
 import { loadRuns } from "@kit/report/load.ts";
-import { armsOf, claimsTable, verdictFigure } from "@kit/report/verdicts.ts";
+import { verdictFigure } from "@kit/report/verdict_figure.ts";
+import { armsOf, claimsTable } from "@kit/report/verdicts.ts";
 import { saveFigure } from "@kit/report/render.ts";
 import {
   expandStudy,

@@ -26,7 +26,8 @@ import { saveTable } from "./table_format.ts";
 import { depthMatchedTable, type ReportTable, studyTable } from "./tables.ts";
 import type { Leaf } from "./paper.ts";
 import type { Study } from "../run/study.ts";
-import { armsOf, compareArms, verdictFigure, verdictTable } from "./verdicts.ts";
+import { verdictFigure } from "./verdict_figure.ts";
+import { armsOf, compareArms, verdictTable } from "./verdicts.ts";
 
 /** The report options a declared study implies: its regime's title and its raw-weights variant. */
 export function reportOptions(

@@ -1,7 +1,8 @@
 import pl from "nodejs-polars";
 import { assert, assertAlmostEquals, assertEquals } from "../util/assert.ts";
 import { compileSpec, renderSvg } from "./render.ts";
-import { armsOf, claimsTable, compareArms, verdictFigure, verdictTable } from "./verdicts.ts";
+import { verdictFigure } from "./verdict_figure.ts";
+import { armsOf, claimsTable, compareArms, verdictTable } from "./verdicts.ts";
 
 /** A halting study: bce (the paper's TRM), qAct a little worse on every seed, none much better on one. */
 function runs(): pl.DataFrame {
