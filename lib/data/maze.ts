@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { distinctSet } from "./distinct.ts";
 import type { Prng } from "../util/prng.ts";
 import { dihedral, DIHEDRAL_INVERSE, type DihedralId } from "./augment.ts";
 
@@ -247,16 +248,8 @@ export function generateMazeSet(
   count: number,
   opts: MazeOptions & { exclude?: Set<string>; onProgress?: (done: number, total: number) => void },
 ): MazePuzzle[] {
-  const seen = new Set<string>(), out: MazePuzzle[] = [];
-  while (out.length < count) {
-    const p = generateMaze(opts);
-    const key = mazeKey(p);
-    if (seen.has(key) || opts.exclude?.has(key)) continue;
-    seen.add(key);
-    out.push(p);
-    opts.onProgress?.(out.length, count);
-  }
-  return out;
+  // A small maze size has few distinct mazes: distinctSet stops rather than loop forever.
+  return distinctSet(count, () => generateMaze(opts), mazeKey, { ...opts, noun: "mazes" });
 }
 
 /** Applies one of the 8 dihedral transforms to question and answer alike. */

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { distinctSet } from "./distinct.ts";
 import type { Prng } from "../util/prng.ts";
 
 /** Side length of the grid; boxes are 2x2, 2 rows x 3 columns, and 3x3. */
@@ -277,27 +278,7 @@ export function generateSudokuSet(
     onProgress?: (done: number, total: number) => void;
   },
 ): SudokuPuzzle[] {
-  const seen = new Set<string>();
-  const out: SudokuPuzzle[] = [];
-  // Small grids have few distinct puzzles; stop rather than loop forever.
-  const maxRepeats = 1000 + 10 * count;
-  let repeats = 0;
-  while (out.length < count) {
-    const p = generateSudoku(opts);
-    const key = puzzleKey(p);
-    if (seen.has(key) || opts.exclude?.has(key)) {
-      if (++repeats > maxRepeats) {
-        throw new Error(
-          `Only ${out.length} distinct puzzles found after ${repeats} repeats (asked for ${count})`,
-        );
-      }
-      continue;
-    }
-    seen.add(key);
-    out.push(p);
-    opts.onProgress?.(out.length, count);
-  }
-  return out;
+  return distinctSet(count, () => generateSudoku(opts), puzzleKey, { ...opts, noun: "puzzles" });
 }
 
 /**
