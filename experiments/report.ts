@@ -20,7 +20,7 @@
 import { listStudies } from "@kit/report/load.ts";
 import { type ReportTable } from "@kit/report/tables.ts";
 import { saveTable } from "@kit/report/table_format.ts";
-import { reportOptions, studyTables, writeStudyReport } from "@kit/report/study.ts";
+import { reportOptions, writeStudyReport } from "@kit/report/study.ts";
 import { loadRuns } from "@kit/report/load.ts";
 import { verdictFigure } from "@kit/report/verdict_figure.ts";
 import { armsOf, claimsTable } from "@kit/report/verdicts.ts";
@@ -103,11 +103,8 @@ export async function main(args: string[]): Promise<number> {
     const t0 = performance.now();
     const declared = STUDIES[study];
     const opts = { results, ...(declared ? reportOptions(declared) : {}) };
-    const { files, notes } = await writeStudyReport(study, opts);
-    const runs = await loadRuns(study, { results });
-    verdicts.push(
-      ...studyTables(runs, study, opts).filter((t) => t.name === `${study}_verdicts`),
-    );
+    const { files, notes, tables } = await writeStudyReport(study, opts);
+    verdicts.push(...tables.filter((t) => t.name === `${study}_verdicts`));
     for (const n of notes) console.warn(`warning: ${n}`);
     const ms = Math.round(performance.now() - t0);
     console.log(`${study}: ${files.length} files in ${ms} ms`);

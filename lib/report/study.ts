@@ -120,6 +120,8 @@ export interface StudyReport {
   files: string[];
   /** Problems that did not stop the report (e.g. run folders missing). */
   notes: string[];
+  /** The tables written (the claims table gathers their verdicts). */
+  tables: ReportTable[];
 }
 
 /**
@@ -156,5 +158,5 @@ export async function writeStudyReport(
   for (const [name, spec] of Object.entries(figures)) {
     files.push(...await saveFigure(spec, `${dir}/${study}_${name}`));
   }
-  return { files, notes };
+  return { files, notes, tables };
 }
