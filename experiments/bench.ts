@@ -1,14 +1,18 @@
 /**
  * Training-step throughput and memory of the kit against the PyTorch CPU
- * anchor (../shared/bench/trm_torch.py), at several shapes (seq 81, n=6, T=3,
- * 2 layers; hidden, mixer and batch vary):
+ * anchor (../shared/bench/trm_torch.py), at several shapes: the anchor's step
+ * (seq 81, n=6, T=3, 2 layers; hidden, mixer and batch vary) and the studies'
+ * (`study`: the scarce regime's 6x6 Sudoku, seq 36 + 4 prefix, n=4, T=2,
+ * hidden 64, batch 64, both mixers; experiments/bench/shapes.ts):
  *
  *   deno task bench [--steps 2] [--reps 1] [--threads N] [--json] [--out PATH]
  *   deno task bench --grid                      # hidden {128,256,512} x mixer x batch {8,16,32}
  *   deno task bench --shapes mlp:128:32,attention:256:16
+ *   deno task bench --shapes study --threads 1  # the studies' shapes at their thread count
  *   deno task bench --hiddenSize 256 --batchSize 16 --mixer mlp   # one shape, as before
  *   deno task bench --memory                    # peak memory against T and N_sup
- *   deno task bench --stockLayers               # the readable layers (setFastLayers(false))
+ *   deno task bench --stockLayers               # the readable layers (useBackend's layers: "readable")
+ *   deno task bench --profile [--profileShapes] # time per kernel per step, sorted (bench/profile.ts)
  *
  * Per shape: the full step (mean of `--steps` after a warm-up), its parts timed
  * one by one with a sync after each (`--reps`, median), peak tensor bytes of a
@@ -17,39 +21,44 @@
  * against the faster). Prints a table (or JSON lines with `--json`) and writes
  * JSON lines to results/bench/<date>-<commit>.jsonl (`--out ""`: nowhere).
  *
- * To match the anchor the kit runs without the puzzle prefix, with AdamW,
- * softmax cross-entropy and no EMA in the full step (EMA is timed as a part).
+ * `--profile` times every kernel of `--steps` training steps instead (after a
+ * warm-up step; default shapes: the anchor's and the MLP study's), one table
+ * per shape and matMul engine, slowest kernel first, with the time outside the
+ * kernels as its own row; `--profileShapes` splits each kernel by its input
+ * shapes. JSON lines go to results/bench/<date>-<commit>-profile.jsonl.
+ *
+ * To match the anchor the kit runs with AdamW, softmax cross-entropy and no
+ * EMA in the full step (EMA is timed as a part), and without the puzzle prefix
+ * at the anchor's shapes; at the study shapes it keeps the studies' prefix and
+ * the anchor runs the same sequence length (bench/shapes.ts, `shapeConfig`).
+ * The parts are scored with the trainer's own loss (lib/train/loss.ts). The
+ * pieces live in experiments/bench/.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { generateSudokuSet, Sampler } from "@kit/data/mod.ts";
-import { setFastLayers, swigluWidth, totalLength } from "@kit/model/mod.ts";
+import { type BackendInfo, BLAS_MODES, type BlasMode, useBackend } from "@kit/backend/mod.ts";
+import { Sampler } from "@kit/data/mod.ts";
+import { swigluWidth, totalLength } from "@kit/model/mod.ts";
 import { codeVersion, parseCommandLine, resolveConfig, runMain } from "@kit/run/mod.ts";
+import { measureEvalBytes, measureStepBytes } from "@kit/train/mod.ts";
+import { torchAnchor } from "./bench/anchor.ts";
+import { matMulGflops, stepFlops } from "./bench/flops.ts";
+import { timeParts, trainerParts } from "./bench/parts.ts";
+import { formatProfile, profileSteps } from "./bench/profile.ts";
 import {
-  type BackendInfo,
-  BLAS_MODES,
-  type BlasMode,
-  measureEvalBytes,
-  measureStepBytes,
-  Trainer,
-  useBackend,
-} from "@kit/train/mod.ts";
-import { Prng } from "@kit/util/mod.ts";
-import {
-  type BenchRow,
+  ANCHOR,
   type BenchShape,
   DEFAULT_SHAPES,
-  formatBenchTable,
   gridShapes,
-  loadAverage,
-  matMulGflops,
   parseShapes,
-  stepFlops,
-  timeParts,
-  torchAnchor,
-  trainerParts,
-} from "@kit/train/bench.ts";
+  PROFILE_SHAPES,
+  shapeConfig,
+  shapeLabel,
+  STUDY_SHAPES,
+} from "./bench/shapes.ts";
+import { shapeStep } from "./bench/step.ts";
+import { type BenchRow, formatBenchTable, loadAverage } from "./bench/table.ts";
 
 const FLAGS = {
   json: "boolean",
@@ -62,22 +71,18 @@ const FLAGS = {
   out: "string",
   stockLayers: "boolean",
   blas: "string",
+  profile: "boolean",
+  profileShapes: "boolean",
   help: "boolean",
 } as const;
-const ANCHOR = {
-  hiddenSize: 128,
-  batchSize: 32,
-  latentSteps: 6,
-  recursions: 3,
-  mixer: "mlp",
-  layers: 2,
-};
 const USAGE =
   "usage: deno task bench [--steps N (2)] [--reps N (1)] [--threads N (0: one per core)] [--json] [--out PATH]\n" +
-  "                       [--grid | --shapes mixer:hidden:batch,... | --hiddenSize N --batchSize N --mixer mlp|attention]\n" +
+  "                       [--grid | --shapes [study:]mixer:hidden:batch|study|default,... |\n" +
+  "                        --hiddenSize N --batchSize N --mixer mlp|attention]\n" +
   "                       [--anchor PATH ('' skips PyTorch)] [--backend wasm|cpu|webgpu] [--stockLayers]\n" +
   "                       [--blas both|auto|on|off (both: every shape on XNNPACK and on OpenBLAS)]\n" +
-  "       deno task bench --memory";
+  "       deno task bench --memory\n" +
+  "       deno task bench --profile [--profileShapes] [--steps N] [--shapes ...] [--json] [--out PATH]";
 
 export async function main(args: string[]): Promise<number> {
   const p = parseCommandLine(args, FLAGS);
@@ -94,11 +99,12 @@ export async function main(args: string[]): Promise<number> {
     return await memoryTable(p.overrides, blas, Boolean(p.flags.json));
   }
   // The readable layers instead of their faster equivalents: before/after timings side by side.
-  if (p.flags.stockLayers) setFastLayers(false);
+  const layers = p.flags.stockLayers ? "readable" : "fast";
   const steps = positive(p.flags.steps, 2, "--steps");
   const reps = positive(p.flags.reps, 1, "--reps");
   const { hiddenSize, batchSize, mixer, ...rest } = p.overrides;
-  let shapes: readonly BenchShape[] = DEFAULT_SHAPES;
+  const profile = Boolean(p.flags.profile || p.flags.profileShapes);
+  let shapes: readonly BenchShape[] = profile ? PROFILE_SHAPES : DEFAULT_SHAPES;
   if (typeof p.flags.shapes === "string") shapes = parseShapes(p.flags.shapes);
   else if (p.flags.grid) shapes = gridShapes();
   else if (hiddenSize ?? batchSize ?? mixer) {
@@ -117,12 +123,13 @@ export async function main(args: string[]): Promise<number> {
     ? ["off", "on"]
     : [blasFlag as BlasMode];
   const start = (blas: BlasMode) =>
-    useBackend(cfg0.run.backend, { threads: cfg0.run.threads, blas });
+    useBackend(cfg0.run.backend, { threads: cfg0.run.threads, blas, layers });
   const backend = await start(engines[0]!);
   const anchorPath = (p.flags.anchor as string | undefined) ??
     new URL("../../shared/bench/trm_torch.py", import.meta.url).pathname;
   const version = await codeVersion();
-  const outPath = (p.flags.out as string | undefined) ?? defaultOutPath(version);
+  const outPath = (p.flags.out as string | undefined) ??
+    defaultOutPath(version, profile ? "-profile" : "");
   const meta = {
     kind: "meta",
     date: new Date().toISOString(),
@@ -134,6 +141,7 @@ export async function main(args: string[]): Promise<number> {
     steps,
     reps,
     fast_layers: !p.flags.stockLayers,
+    ...(profile ? { profile: p.flags.profileShapes ? "kernel and shapes" : "kernel" } : {}),
     command: `deno task bench ${args.join(" ")}`.trim(),
     load_start: loadAverage(),
   };
@@ -141,9 +149,36 @@ export async function main(args: string[]): Promise<number> {
   if (p.flags.json) console.log(JSON.stringify(meta));
   else {
     console.log(
-      `training step at seq 81, n=6, T=3, 2 layers; kit on ${backend.name} (${backend.threads} thread(s)); ` +
-        `load average at start ${meta.load_start ?? "?"}`,
+      `training step (${describeBases(shapes, rest)}); kit on ${backend.name} ` +
+        `(${backend.threads} thread(s)); load average at start ${meta.load_start ?? "?"}`,
     );
+  }
+  if (profile) {
+    for (const shape of shapes) {
+      for (const engine of engines) {
+        let info: BackendInfo;
+        try {
+          info = await start(engine);
+        } catch (e) {
+          console.log(
+            `  ${engine === "on" ? "OpenBLAS" : engine}: skipped, ${(e as Error).message}`,
+          );
+          continue;
+        }
+        const line = await profileShape(shape, rest, info, {
+          steps,
+          byShape: Boolean(p.flags.profileShapes),
+        });
+        lines.push(line);
+        if (p.flags.json) console.log(JSON.stringify(line));
+        else {
+          console.log(`\n${shapeLabel(shape)}, matMul on ${line.matmul}, ${steps} step(s):`);
+          console.log(formatProfile(line.profile));
+        }
+      }
+    }
+    await writeLines(outPath, lines, !p.flags.json);
+    return 0;
   }
   const rows: BenchRow[] = [];
   for (const shape of shapes) {
@@ -169,7 +204,7 @@ export async function main(args: string[]): Promise<number> {
       else {
         const r = row.row;
         console.log(
-          `  ${shape.mixer} hidden ${shape.hidden} batch ${shape.batch}, matMul on ${r.matmul}: ` +
+          `  ${shapeLabel(shape)}, matMul on ${r.matmul}: ` +
             `${r.tokens_per_s} tokens/s, ratio ${r.ratio ?? "-"} (${
               anchor.why || "anchor ran"
             }), ` +
@@ -187,20 +222,36 @@ export async function main(args: string[]): Promise<number> {
         "(compare with step s); ema is not in the step here (the anchor has none).",
     );
   }
-  if (outPath) {
-    await Deno.mkdir(new URL(".", `file://${Deno.realPathSync(".")}/${outPath}`), {
-      recursive: true,
-    });
-    await Deno.writeTextFile(outPath, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
-    if (!p.flags.json) console.log(`results written to ${outPath}`);
-  }
+  await writeLines(outPath, lines, !p.flags.json);
   return 0;
 }
 
-/** results/bench/<yyyy-mm-dd>-<commit>.jsonl, relative to the working directory. */
-function defaultOutPath(version: string): string {
+/** Writes JSON lines to `outPath` (relative to the working directory; "" writes nothing). */
+async function writeLines(outPath: string, lines: unknown[], say: boolean): Promise<void> {
+  if (!outPath) return;
+  await Deno.mkdir(new URL(".", `file://${Deno.realPathSync(".")}/${outPath}`), {
+    recursive: true,
+  });
+  await Deno.writeTextFile(outPath, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+  if (say) console.log(`results written to ${outPath}`);
+}
+
+/** results/bench/<yyyy-mm-dd>-<commit><suffix>.jsonl, relative to the working directory. */
+function defaultOutPath(version: string, suffix = ""): string {
   const date = new Date().toISOString().slice(0, 10);
-  return `results/bench/${date}-${version.replace("+", "-")}.jsonl`;
+  return `results/bench/${date}-${version.replace("+", "-")}${suffix}.jsonl`;
+}
+
+/** What the step is at each base among `shapes`, for the header line. */
+function describeBases(shapes: readonly BenchShape[], overrides: Record<string, string>): string {
+  const bases = [...new Set(shapes.map((s) => s.base ?? "anchor"))];
+  return bases.map((base) => {
+    const shape = base === "study" ? STUDY_SHAPES[0]! : { ...DEFAULT_SHAPES[0]!, base };
+    const m = shapeConfig(shape, overrides).model;
+    const prefix = m.puzzlePrefix ? ` + ${m.puzzlePrefix} prefix` : "";
+    return `${base}: seq ${m.seqLen}${prefix}, n=${m.latentSteps}, T=${m.recursions}, ` +
+      `N_sup=${m.supervisionSteps} (one step timed), ${m.layers} layers`;
+  }).join("; ");
 }
 
 function positive(text: unknown, fallback: number, flag: string): number {
@@ -212,23 +263,6 @@ function positive(text: unknown, fallback: number, flag: string): number {
   return n;
 }
 
-/** The config the kit runs a shape at: the anchor's step (no prefix, AdamW, softmax, no EMA). */
-function shapeConfig(shape: BenchShape, overrides: Record<string, string>) {
-  return resolveConfig("paper", {
-    ...ANCHOR,
-    puzzlePrefix: 0,
-    optimizer: "adamw",
-    loss: "softmax",
-    ema: false,
-    warmupSteps: 0,
-    haltExploration: 0,
-    ...overrides,
-    hiddenSize: shape.hidden,
-    batchSize: shape.batch,
-    mixer: shape.mixer,
-  });
-}
-
 /** The PyTorch anchor at one shape, with 1 thread and with the kit's count; the faster counts. */
 async function runAnchor(
   shape: BenchShape,
@@ -238,13 +272,16 @@ async function runAnchor(
 ): Promise<{ best: number | null; torch: Record<string, unknown>[]; why: string }> {
   const m = shapeConfig(shape, overrides).model;
   const torch: Record<string, unknown>[] = [];
+  // The anchor has no puzzle prefix: it runs the same sequence length (prefix + puzzle), and
+  // its tokens/s are counted in puzzle tokens, as the kit's are, so the ratio is one of step times.
+  const seq = totalLength(m);
   let why = "";
   if (!opts.anchorPath) return { best: null, torch, why: "skipped (--anchor '')" };
   for (const threads of [...new Set([1, backend.threads])]) {
     const a = await torchAnchor(opts.anchorPath, {
       hidden: m.hiddenSize,
       batch: shape.batch,
-      seq: m.seqLen,
+      seq,
       n: m.latentSteps,
       T: m.recursions,
       layers: m.layers,
@@ -256,7 +293,9 @@ async function runAnchor(
     if (a.ok) torch.push(a.result);
     else why = a.reason;
   }
-  const best = torch.length ? Math.max(...torch.map((a) => Number(a.tokens_per_s))) : null;
+  const best = torch.length
+    ? +Math.max(...torch.map((a) => Number(a.tokens_per_s) * m.seqLen / seq)).toFixed(1)
+    : null;
   return { best, torch, why };
 }
 
@@ -271,14 +310,7 @@ async function benchShape(
   const loadStart = loadAverage();
   const cfg = shapeConfig(shape, overrides);
   const m = cfg.model, b = shape.batch;
-  const puzzles = generateSudokuSet(Math.max(64, b), { size: 9, blanks: 50, prng: new Prng(0) });
-  const sampler = new Sampler(puzzles, { augment: false, seed: 0 });
-  const trainer = new Trainer(cfg, sampler);
-  const step = async () => {
-    const r = trainer.trainStep();
-    await r.data(); // wait for the step, as the anchor's .backward()/.step() do
-    r.dispose();
-  };
+  const { trainer, puzzles, step } = shapeStep(cfg);
   let stepSec: number, peak: number;
   let parts;
   try {
@@ -333,6 +365,31 @@ async function benchShape(
     load: [loadStart, loadAverage()],
   };
   return { row, plain };
+}
+
+/** Per-kernel profile of `opts.steps` training steps at one shape, after a warm-up step. */
+async function profileShape(
+  shape: BenchShape,
+  overrides: Record<string, string>,
+  backend: BackendInfo,
+  opts: { steps: number; byShape: boolean },
+) {
+  const run = shapeStep(shapeConfig(shape, overrides));
+  try {
+    await run.step(); // warm-up: allocates the optimiser's moments, compiles the kernels
+    const loadStart = loadAverage();
+    const profile = await profileSteps(run.step, opts.steps, { byShape: opts.byShape });
+    return {
+      kind: "profile",
+      shape,
+      matmul: backend.blas ? "openblas" : backend.name === "wasm" ? "xnnpack" : backend.name,
+      threads: backend.threads,
+      load: [loadStart, loadAverage()],
+      profile,
+    };
+  } finally {
+    run.dispose();
+  }
 }
 
 /**

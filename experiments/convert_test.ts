@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { kitToOfficial, weightSpecs } from "@kit/model/mod.ts";
 import { loadModel, resolveConfig } from "@kit/run/mod.ts";
-import { CHECKPOINT_FORMAT, useBackend } from "@kit/train/mod.ts";
+import { useBackend } from "@kit/backend/mod.ts";
+import { CHECKPOINT_FORMAT } from "@kit/train/mod.ts";
 import {
   assert,
   assertEquals,

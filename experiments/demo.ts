@@ -29,7 +29,8 @@ import {
   runMain,
   trainRun,
 } from "@kit/run/mod.ts";
-import { traceAnswer, useBackend } from "@kit/train/mod.ts";
+import { useBackend } from "@kit/backend/mod.ts";
+import { traceAnswer } from "@kit/train/mod.ts";
 
 const FLAGS = { out: "string", minutes: "string", preset: "string", help: "boolean" } as const;
 

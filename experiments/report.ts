@@ -13,7 +13,9 @@
  * Tables go to results/tables/<study>.{md,html,tex,csv} (and
  * <study>_verdicts.* where the study has a base to pair against), figures to
  * results/figures/<study>_<figure>.{vl.json,svg,png}; every verdict row of
- * every study goes to results/tables/verdicts.*.
+ * every study goes to results/tables/verdicts.*. A thinking study
+ * (lib/studies/thinking/, `deno task think`) gets its tables and figures
+ * rebuilt from its point records, results/thinking/<study>-<point>.json.
  *
  * @module
  */
@@ -33,7 +35,8 @@ import {
   variedKeys,
   writeStudyTable,
 } from "@kit/run/mod.ts";
-import { STUDIES } from "@kit/studies/mod.ts";
+import { planThinking, STUDIES, THINKING_STUDIES } from "@kit/studies/mod.ts";
+import { loadThinkingRecords, writeThinkingReport } from "@kit/report/thinking_study.ts";
 
 const FLAGS = { results: "string", preset: "string", help: "boolean" } as const;
 
@@ -55,6 +58,27 @@ async function rebuildTable(name: string, results: string, preset?: string): Pro
   return ended.length;
 }
 
+/**
+ * Rebuilds the tables and figures of the thinking studies among `names` from
+ * their point records (<results>/thinking/<id>.json); returns how many had any.
+ */
+async function thinkingReports(names: readonly string[], results: string): Promise<number> {
+  let n = 0;
+  for (const name of names.filter((s) => s in THINKING_STUDIES)) {
+    const ids = planThinking(THINKING_STUDIES[name]!).map((pt) => pt.id);
+    const records = await loadThinkingRecords(results, ids);
+    if (!records.length) {
+      console.log(`${name}: no point records under ${results}/thinking yet`);
+      continue;
+    }
+    const files = await writeThinkingReport(name, records, results);
+    console.log(`${name}: ${files.length} files from ${records.length} point records`);
+    for (const f of files) console.log(`  ${f}`);
+    n++;
+  }
+  return n;
+}
+
 export async function main(args: string[]): Promise<number> {
   const p = parseCommandLine(args, FLAGS);
   if (p.flags.help) {
@@ -68,10 +92,17 @@ export async function main(args: string[]): Promise<number> {
   const preset = p.flags.preset as string | undefined;
   const declared = Object.keys(STUDIES).sort();
   for (const s of p.positionals) {
-    if (!declared.includes(s) && !(await listStudies({ results })).includes(s)) {
+    if (
+      !declared.includes(s) && !(s in THINKING_STUDIES) &&
+      !(await listStudies({ results })).includes(s)
+    ) {
       throw new Error(`no study "${s}" under ${results}; declared: ${declared.join(", ")}`);
     }
   }
+  const thought = await thinkingReports(
+    p.positionals.length ? p.positionals : Object.keys(THINKING_STUDIES),
+    results,
+  );
   const wanted = p.positionals.length ? p.positionals : declared;
   const empty: string[] = [];
   for (const s of wanted.filter((s) => declared.includes(s))) {
@@ -85,7 +116,7 @@ export async function main(args: string[]): Promise<number> {
     : withRuns;
   for (const s of none) console.log(`${s}: no runs under ${results}/runs yet`);
   if (!studies.length) {
-    if (none.length) return 0;
+    if (none.length || thought) return 0;
     throw new Error(`no studies under ${results} (no <study>/runs.csv)`);
   }
   const verdicts: ReportTable[] = [];

@@ -2,8 +2,9 @@
  * The committed evidence: `deno task report` rebuilds every committed study
  * table (and figure spec) from the committed run records alone. The records
  * are the tracked files under results/runs/ (config.json, metrics.jsonl,
- * summary.json); runs in progress in a working tree are left out, as they are
- * in a fresh clone.
+ * summary.json) and the point records of the thinking studies
+ * (results/thinking/<study>-<point>.json); runs in progress in a working tree
+ * are left out, as they are in a fresh clone.
  */
 import { assert, assertEquals } from "@kit/util/mod.ts";
 import { main } from "./report.ts";
@@ -20,10 +21,11 @@ async function tracked(path: string): Promise<string[]> {
   return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l);
 }
 
-const records = await tracked("results/runs");
+const records = [...await tracked("results/runs"), ...await tracked("results/thinking")];
 
 Deno.test({
-  name: "deno task report rebuilds the committed tables from the committed run records",
+  name:
+    "deno task report rebuilds the committed tables from the committed run and thinking records",
   ignore: records.length === 0,
   fn: async () => {
     const tmp = await Deno.makeTempDir({ prefix: "trm_records_" });

@@ -46,7 +46,7 @@ export async function main(args: string[]): Promise<number> {
   const check = await run([
     deno,
     "eval",
-    `import { useBackend } from "@kit/train/mod.ts"; console.log(await useBackend("tensorflow"));`,
+    `import { useBackend } from "@kit/backend/mod.ts"; console.log(await useBackend("tensorflow"));`,
   ]);
   if (!check) return 1;
   console.log("done: use --backend tensorflow or TRM_BACKEND=tensorflow");

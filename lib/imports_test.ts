@@ -1,10 +1,13 @@
 /**
  * The kit's rooms import downward only:
  *
- *     util  <-  data, model  <-  train  <-  run  <-  studies, report
+ *     util  <-  backend  <-  data, model  <-  train  <-  run  <-  studies, report
  *
- * data and model are siblings (neither imports the other); studies and
- * report both sit on run; lib/mod.ts gathers every room. lib/ never imports experiments/, notebooks/ or
+ * backend (the TensorFlow.js backend, OpenBLAS, wasm kernels and threads, and
+ * the kernel choices the model's layers read) sits just above util, so the
+ * model asks it which kernels run and it never reaches into the model. data
+ * and model are siblings (neither imports the other); studies and report
+ * both sit on run; lib/mod.ts gathers every room. lib/ never imports experiments/, notebooks/ or
  * tools/, and notebooks and tools never import experiments/ (the CLIs are the
  * top, not a library). No module of lib/ imports itself through others (no
  * import cycles). Tests and test data may reach up for fixtures (a
@@ -15,12 +18,13 @@ import { assertEquals } from "./util/assert.ts";
 const root = new URL("..", import.meta.url).pathname;
 const RANK: Record<string, number> = {
   util: 0,
-  data: 1,
-  model: 1,
-  train: 2,
-  run: 3,
-  studies: 4,
-  report: 4,
+  backend: 1,
+  data: 2,
+  model: 2,
+  train: 3,
+  run: 4,
+  studies: 5,
+  report: 5,
 };
 
 /** Every file under `dir` (relative to the root) whose name passes `keep`. */
@@ -124,6 +128,8 @@ Deno.test("lib has no import cycles", () => {
 Deno.test("backwardEdges() catches an upward import, a sibling import and a CLI import", () => {
   const files = [
     { path: "lib/train/x.ts", text: 'import type { Config } from "../run/config.ts";' },
+    { path: "lib/backend/v.ts", text: 'import { linear } from "../model/layers.ts";' },
+    { path: "lib/model/u.ts", text: 'import { kernelChoice } from "../backend/kernels.ts";' },
     { path: "lib/data/y.ts", text: 'import { TRM } from "@kit/model/trm.ts";' },
     {
       path: "lib/run/z.ts",
@@ -137,6 +143,7 @@ Deno.test("backwardEdges() catches an upward import, a sibling import and a CLI 
   ];
   assertEquals(backwardEdges(files), [
     "lib/train/x.ts -> lib/run/config.ts",
+    "lib/backend/v.ts -> lib/model/layers.ts",
     "lib/data/y.ts -> lib/model/trm.ts",
     "notebooks/n.ipynb -> experiments/sweep.ts",
     "lib/report/w.ts -> experiments/report.ts",

@@ -18,6 +18,8 @@ for dir in results/runs/*/; do
   n=$((n + 1))
 done
 echo "${n} finished runs staged"
+# The thinking studies' point records (test-time compute on a kept model).
+[ -d results/thinking ] && git add results/thinking
 deno task report >/dev/null
 git add results/tables results/figures
 git add -u results/tables results/figures

@@ -4,7 +4,8 @@
  * @module
  */
 import { ARC_MAX_SIZE, ARC_VOCAB_SIZE } from "./arc.ts";
-import { defaultMinPath, MAZE_VOCAB_SIZE } from "./maze.ts";
+import { MAZE_VOCAB_SIZE } from "./maze.ts";
+import { defaultMinPath } from "./maze_generate.ts";
 import { type SudokuSize, sudokuVocabSize } from "./sudoku.ts";
 
 /** The puzzle task. */

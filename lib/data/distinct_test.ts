@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "../util/assert.ts";
 import { distinctSet } from "./distinct.ts";
-import { generateMazeSet } from "./maze.ts";
+import { generateMazeSet } from "./maze_generate.ts";
 import { Prng } from "../util/prng.ts";
 
 Deno.test("distinctSet() keeps keys distinct, skips excluded ones and stops when the space runs dry", () => {

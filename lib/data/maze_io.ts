@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { checkMazePath, formatMazeRow, MAZE_CHARS, type MazePuzzle, pathLength } from "./maze.ts";
+import { formatMazeRow, MAZE_CHARS, type MazePuzzle } from "./maze.ts";
+import { checkMazePath, pathLength } from "./maze_solve.ts";
 
 /** What a load found: the good mazes, and each bad row with its 1-based line and reason. */
 export interface MazeLoadResult {

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
-import { formatMazeRow, generateMazeSet } from "./maze.ts";
+import { formatMazeRow } from "./maze.ts";
+import { generateMazeSet } from "./maze_generate.ts";
 import { formatMazeCsv, parseMazeCsv } from "./maze_io.ts";
 
 /** Rows of "# SGo" characters to tokens, as a 5x5 maze (two rows of wall below). */

@@ -8,16 +8,15 @@
  */
 import type { Prng } from "../util/prng.ts";
 import { DIHEDRAL_INVERSE, type DihedralId } from "./augment.ts";
-import type { Encoded, TaskPuzzle } from "./batches.ts";
-import { type MazePuzzle, transformMaze } from "./maze.ts";
+import type { Encoded } from "./encoding.ts";
+import { transformMaze } from "./maze_augment.ts";
+import type { TaskPuzzle } from "./puzzles.ts";
+import { decodeSudoku, encodeSudoku } from "./sudoku.ts";
 import {
   applySudokuTransform,
-  decodeSudoku,
-  encodeSudoku,
   invertSudokuTransform,
   randomSudokuTransform,
-  type SudokuPuzzle,
-} from "./sudoku.ts";
+} from "./sudoku_augment.ts";
 
 /** How trajectories 1..K-1 start: from the puzzle itself, or from a random augmentation of it. */
 export type TrajectoryStart = "same" | "augment";
@@ -32,13 +31,13 @@ export interface TrajectoryRow {
 
 /** A random augmentation of one Sudoku or maze as model tokens, and the map of its answers back. */
 export function augmentedStart(p: TaskPuzzle, prng: Prng): TrajectoryRow {
-  if ("kind" in p && p.kind === "arc") {
+  if (p.kind === "arc") {
     throw new Error(
       "augmented starts need Sudoku or maze puzzles (ARC votes over its own versions)",
     );
   }
-  if (!("kind" in p)) {
-    const t = randomSudokuTransform((p as SudokuPuzzle).size, prng);
+  if (p.kind === "sudoku") {
+    const t = randomSudokuTransform(p.size, prng);
     const to = (g: Uint8Array) => encodeSudoku(applySudokuTransform(g, t));
     return {
       inputs: to(p.question),
@@ -46,11 +45,11 @@ export function augmentedStart(p: TaskPuzzle, prng: Prng): TrajectoryRow {
       back: (tokens) => encodeSudoku(invertSudokuTransform(decodeSudoku(tokens), t)),
     };
   }
-  const m = p as MazePuzzle, id = prng.int(8) as DihedralId;
-  const moved = transformMaze(m, id);
+  const id = prng.int(8) as DihedralId;
+  const moved = transformMaze(p, id);
   const undo = (tokens: Int32Array) => {
     const grid = Uint8Array.from(tokens);
-    return transformMaze({ ...m, question: grid, answer: grid }, DIHEDRAL_INVERSE[id]!).question;
+    return transformMaze({ ...p, question: grid, answer: grid }, DIHEDRAL_INVERSE[id]!).question;
   };
   return {
     inputs: Int32Array.from(moved.question),

@@ -1,8 +1,9 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
-import { encodePuzzles } from "./batches.ts";
-import { generateMaze } from "./maze.ts";
-import { encodeSudoku, generateSudokuSet } from "./sudoku.ts";
+import { encodePuzzles } from "./encoding.ts";
+import { generateMaze } from "./maze_generate.ts";
+import { encodeSudoku } from "./sudoku.ts";
+import { generateSudokuSet } from "./sudoku_generate.ts";
 import { augmentedStart, trajectoryRows } from "./starts.ts";
 
 const sudoku = generateSudokuSet(3, { size: 6, blanks: 20, prng: new Prng(9) });
@@ -13,7 +14,7 @@ Deno.test("augmentedStart() gives a transformed puzzle whose answers map back to
   let moved = 0;
   for (const puzzle of [...sudoku, maze, maze, maze]) {
     const v = augmentedStart(puzzle, prng);
-    const original = "kind" in puzzle
+    const original = puzzle.kind === "maze"
       ? Int32Array.from(puzzle.answer)
       : encodeSudoku(puzzle.answer);
     assertEquals(v.back!(v.labels), original);

@@ -14,7 +14,8 @@
  *
  * @module
  */
-import { checkPuzzle, solveSudoku, type SudokuPuzzle, type SudokuSize } from "./sudoku.ts";
+import type { SudokuPuzzle, SudokuSize } from "./sudoku.ts";
+import { checkPuzzle, solveSudoku } from "./sudoku_solve.ts";
 
 /** A problem in a data file, with its place as `<file>:<line>: <problem>`. */
 export class DataFormatError extends Error {
@@ -165,7 +166,7 @@ class SudokuLineParser {
     const answer = answerField?.text
       ? parseGrid(answerField, "answer", question.length)
       : solveUnique(question, size);
-    const puzzle: SudokuPuzzle = { size, question, answer };
+    const puzzle: SudokuPuzzle = { kind: "sudoku", size, question, answer };
     const problem = checkPuzzle(puzzle, { requireUnique: this.opts.requireUnique });
     if (problem) throw new BadRow(problem);
     this.#checkSize(size, lineNo);

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
-import { generateSudokuSet } from "./sudoku.ts";
+import { generateSudokuSet } from "./sudoku_generate.ts";
 import {
   DataFormatError,
   formatSudokuCsv,

@@ -8,8 +8,9 @@
  *
  * @module
  */
-import { checkMazePath } from "./maze.ts";
-import { decodeSudoku, isSolvedGrid, type SudokuSize } from "./sudoku.ts";
+import { checkMazePath } from "./maze_solve.ts";
+import { decodeSudoku, type SudokuSize } from "./sudoku.ts";
+import { isSolvedGrid } from "./sudoku_solve.ts";
 
 /** Null when `answer` obeys the rules for `question`, else the first problem. */
 export type RuleCheck = (question: Uint8Array, answer: Uint8Array) => string | null;

@@ -1,7 +1,8 @@
 import { assert, assertEquals } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
-import { generateMaze } from "./maze.ts";
-import { encodeSudoku, generateSudoku } from "./sudoku.ts";
+import { generateMaze } from "./maze_generate.ts";
+import { encodeSudoku } from "./sudoku.ts";
+import { generateSudoku } from "./sudoku_generate.ts";
 import { checkSudokuAnswer, tokenRuleCheck } from "./verify.ts";
 
 const p = generateSudoku({ size: 6, blanks: 20, prng: new Prng(3) });

@@ -190,6 +190,8 @@ export function modelProblems(cfg: ModelConfig): string[] {
 }
 
 /** Effective depth of one supervision step as the paper counts it: T (n + 1) layers. */
-export function effectiveDepth(cfg: ModelConfig): number {
+export function effectiveDepth(
+  cfg: Pick<ModelConfig, "recursions" | "latentSteps" | "layers">,
+): number {
   return cfg.recursions * (cfg.latentSteps + 1) * cfg.layers;
 }

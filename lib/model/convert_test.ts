@@ -2,15 +2,14 @@ import type { StoredTensor } from "../util/safetensors.ts";
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
 import { defaultModelConfig, type ModelConfig } from "./config.ts";
+import { kitToOfficial, officialToKit } from "./convert.ts";
 import {
   expansionFor,
   HIER6_NAME,
-  kitToOfficial,
   modelConfigFromOfficial,
   officialArch,
-  officialToKit,
   shapeFacts,
-} from "./convert.ts";
+} from "./convert_arch.ts";
 import { decodeAnySafetensors } from "./convert_io.ts";
 import { weightSpecs } from "./init.ts";
 import { loadGolden } from "./parity_util.ts";

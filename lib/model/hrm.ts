@@ -23,8 +23,10 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { ModelConfig } from "./config.ts";
+import { withSplitWeights } from "./fused.ts";
 import type { Weights } from "./init.ts";
 import { detach, noGrad } from "./nograd.ts";
+import { tidyTensors } from "./tidy.ts";
 import { type Question, type State, type StepOutput, TRM } from "./trm.ts";
 
 /** HRM: z_H is `state.y`, z_L is `state.z`; f_L is the net "L", f_H the net "H". */
@@ -35,7 +37,7 @@ export class HRM extends TRM {
   }
 
   override supervisionStep(weights: Weights, q: Question, s: State): StepOutput {
-    return this.withSplitWeights(weights, (w) => this.#step(w, q, s));
+    return withSplitWeights(weights, (w) => this.#step(w, q, s));
   }
 
   #step(w: Weights, q: Question, s: State): StepOutput {
@@ -45,16 +47,16 @@ export class HRM extends TRM {
     const fH = (zH: tf.Tensor3D, zL: tf.Tensor3D) => this.net(w, zH, zL, "H");
     // Everything but the last z_L and z_H update, off the tape (tidied: flat memory).
     const before = noGrad(() =>
-      tf.tidy(() => {
+      tidyTensors(() => {
         let zH = s.y, zL = s.z;
         for (let c = 0; c < cycles; c++) {
           const last = c === cycles - 1;
           for (let i = 0; i < (last ? n - 1 : n); i++) zL = fL(zL, zH);
           if (!last) zH = fH(zH, zL);
         }
-        return { zH, zL } as unknown as tf.TensorContainer;
+        return { zH, zL };
       })
-    ) as unknown as { zH: tf.Tensor3D; zL: tf.Tensor3D };
+    );
     // The 1-step gradient.
     const zL = fL(before.zL, before.zH);
     const zH = fH(before.zH, zL);

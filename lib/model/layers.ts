@@ -12,51 +12,28 @@ import * as tf from "@tensorflow/tfjs-core";
 // imported one by one in Deno (extensionless paths); the union package's Node
 // bundle registers them all on the same (deduplicated) tfjs-core.
 import "@tensorflow/tfjs";
+// Which implementation runs is the backend's choice, made once by useBackend;
+// the fast ones compute the same values (layers_test.ts, layers_fast_test.ts).
+import { kernelChoice } from "../backend/kernels.ts";
+import {
+  matMulTransposeFree,
+  rmsNormClosedForm,
+  siluGateClosedForm,
+} from "../backend/fast_layers.ts";
+import { type Fused, fusedParts, fusedWhole } from "./fused.ts";
 
 /**
- * x·W with a gradient that only uses plain, untransposed 2-D matMuls.
- *
- * tfjs's stock matMul gradient calls matMul with transposeA/transposeB,
- * which the wasm backend runs in a naive loop 12-35x slower than its XNNPACK
- * path. Transposing explicitly first keeps every product on the fast path
- * (../shared/docs/platform-notes.md). The result is identical on all backends.
+ * x·W over the last axis of x: [..., in] x [in, out] -> [..., out]. On wasm
+ * without BLAS, with a gradient free of transposed products (XNNPACK runs
+ * those 12-35x slower).
  */
-const matMulFastGrad = tf.customGrad(
-  ((x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
-    save([x, w]);
-    return {
-      value: tf.matMul(x, w),
-      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-        const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-        const [inDim, outDim] = ws.shape;
-        // dW = xᵀ·dy, or (dyᵀ·x)ᵀ when the output is the wider side: XNNPACK
-        // runs a product faster with the longer side of the result as its
-        // rows (it repacks the right operand, [K, N], for every new tensor):
-        // at the anchor shape [512, 2592]·[2592, 128] ran at 59 GFLOP/s,
-        // [128, 2592]·[2592, 512] at 36.
-        const dw = inDim >= outDim
-          ? tf.matMul(tf.transpose(xs), dy)
-          : tf.transpose(tf.matMul(tf.transpose(dy), xs));
-        return [tf.matMul(dy, tf.transpose(ws)), dw];
-      },
-    };
-    // customGrad's typing cannot express a (tensor, tensor, save) signature.
-  }) as unknown as Parameters<typeof tf.customGrad>[0],
-) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
-
-let useFastGrad = true;
-
-/** Chooses the matMul gradient: fast explicit transposes (default) or tfjs's stock one (for parity tests). */
-export function setFastMatMulGrad(on: boolean): void {
-  useFastGrad = on;
-}
-
-/** x·W over the last axis of x: [..., in] x [in, out] -> [..., out]. */
 export function linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
   const [inDim, outDim] = w.shape as [number, number];
   const lead = x.shape.slice(0, -1);
   const x2 = x.rank === 2 ? x as tf.Tensor2D : tf.reshape(x, [-1, inDim]) as tf.Tensor2D;
-  const y = useFastGrad ? matMulFastGrad(x2, w as tf.Tensor2D) : tf.matMul(x2, w as tf.Tensor2D);
+  const y = kernelChoice().matMulGrad === "transposeFree"
+    ? matMulTransposeFree(x2, w as tf.Tensor2D)
+    : tf.matMul(x2, w as tf.Tensor2D);
   return x.rank === 2 ? y : tf.reshape(y, [...lead, outDim]);
 }
 
@@ -76,81 +53,14 @@ export function embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
   return tf.reshape(out, [...ids.shape, table.shape[1]!]);
 }
 
-let useFastLayers = true;
-
 /**
- * Chooses between the readable layers and their faster equivalents (default),
- * which compute the same values: closed-form gradients of RMSNorm and of
- * SwiGLU's silu(gate)·up (fewer kernels, no Tile from mean's gradient), and
- * attention's q, k, v projected one by one (see {@link attention}). Off: for
- * parity tests and side-by-side timings (`deno task bench --stockLayers`).
+ * RMSNorm without a gain over the last axis: x / sqrt(mean(x^2) + eps).
+ * With the backend's fast layers (lib/backend/kernels.ts), the same values
+ * with a closed-form gradient.
  */
-export function setFastLayers(on: boolean): void {
-  useFastLayers = on;
-}
-
-/** RMSNorm without a gain over the last axis: x / sqrt(mean(x^2) + eps). */
 export function rmsNorm(x: tf.Tensor, eps: number): tf.Tensor {
-  if (useFastLayers) return rmsNormFastGrad(x, eps);
+  if (kernelChoice().layers === "fast") return rmsNormClosedForm(x, eps);
   return tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)));
-}
-
-/**
- * RMSNorm with its gradient in closed form: with r = rsqrt(mean(x²) + eps)
- * and y = x·r, dx = r·(dy − y·mean(dy·y)) over the last axis (5 kernels,
- * against about 10 for autodiff of the expression above).
- */
-function rmsNormFastGrad(x: tf.Tensor, eps: number): tf.Tensor {
-  const f = tf.customGrad(
-    ((xi: tf.Tensor, save: tf.GradSaveFunc) => {
-      const r = tf.rsqrt(tf.add(tf.mean(tf.square(xi), -1, true), eps));
-      const y = tf.mul(xi, r);
-      save([y, r]);
-      return {
-        value: y,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [ys, rs] = saved as [tf.Tensor, tf.Tensor];
-          return tf.mul(rs, tf.sub(dy, tf.mul(ys, tf.mean(tf.mul(dy, ys), -1, true))));
-        },
-      };
-    }) as unknown as Parameters<typeof tf.customGrad>[0],
-  ) as unknown as (x: tf.Tensor) => tf.Tensor;
-  return f(x);
-}
-
-/**
- * silu(gate)·up with its gradient in closed form: with s = sigmoid(gate) and
- * a = gate·s, d(up) = dy·a and d(gate) = dy·up·(s + a·(1 − s)).
- */
-const siluGateFastGrad = tf.customGrad(
-  ((gate: tf.Tensor, up: tf.Tensor, save: tf.GradSaveFunc) => {
-    const s = tf.sigmoid(gate);
-    const a = tf.mul(gate, s);
-    save([s, a, up]);
-    return {
-      value: tf.mul(a, up),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [ss, as, ups] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const dGate = tf.mul(tf.mul(dy, ups), tf.add(ss, tf.mul(as, tf.sub(1, ss))));
-        return [dGate, tf.mul(dy, as)];
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0],
-) as unknown as (gate: tf.Tensor, up: tf.Tensor) => tf.Tensor;
-
-/**
- * A fused projection weight [in, k·out] (k = 2 for gate_up, 3 for qkv), or its
- * k parts already split along the output axis (by the model, once per
- * supervision step).
- */
-export type Fused = tf.Tensor | readonly tf.Tensor[];
-
-function fusedParts(w: Fused, count: number): tf.Tensor[] {
-  return Array.isArray(w) ? [...w] : tf.split(w as tf.Tensor, count, 1);
-}
-
-function fusedWhole(w: Fused): tf.Tensor {
-  return Array.isArray(w) ? tf.concat([...w], 1) : w as tf.Tensor;
 }
 
 /**
@@ -164,8 +74,8 @@ function fusedWhole(w: Fused): tf.Tensor {
 export function swiglu(x: tf.Tensor, gateUp: Fused, down: tf.Tensor): tf.Tensor {
   const [wGate, wUp] = fusedParts(gateUp, 2) as [tf.Tensor, tf.Tensor];
   const gate = linear(x, wGate), up = linear(x, wUp);
-  const hidden = useFastLayers
-    ? siluGateFastGrad(gate, up)
+  const hidden = kernelChoice().layers === "fast"
+    ? siluGateClosedForm(gate, up)
     : tf.mul(tf.mul(gate, tf.sigmoid(gate)), up);
   return linear(hidden, down);
 }
@@ -213,7 +123,7 @@ export function attention(
   const [b, l, d] = h.shape;
   const hd = d / heads;
   let q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D;
-  if (useFastLayers) {
+  if (kernelChoice().layers === "fast") {
     // The same numbers without the 5-D transpose below, which wasm runs in a
     // generic loop (80 ms at [32, 81, 3, 8, 16], against 1 ms for each 4-D
     // transpose here): split the weight, not the output, as swiglu does.

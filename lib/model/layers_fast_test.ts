@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assert } from "../util/assert.ts";
-import { useBackend } from "../train/backend.ts";
-import { attention, rmsNorm, ropeTables, setFastLayers, swiglu } from "./layers.ts";
+import { chooseKernels, useBackend } from "../backend/mod.ts";
+import { attention, rmsNorm, ropeTables, swiglu } from "./layers.ts";
 
 await useBackend("wasm");
 
@@ -18,16 +18,16 @@ async function relDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
 
 /** Value and gradients of `f` with the closed-form gradients on and off. */
 function bothWays(f: (xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[]) {
-  const run = (on: boolean) => {
-    setFastLayers(on);
+  const run = (layers: "fast" | "readable") => {
+    const before = chooseKernels({ layers });
     try {
       const g = tf.valueAndGrads((...a: tf.Tensor[]) => tf.sum(tf.sin(f(a))) as tf.Scalar)(xs);
       return { value: g.value, grads: g.grads };
     } finally {
-      setFastLayers(true);
+      chooseKernels(before);
     }
   };
-  return { fast: run(true), stock: run(false) };
+  return { fast: run("fast"), stock: run("readable") };
 }
 
 Deno.test("rmsNorm() closed-form gradient equals autodiff of the expression", async () => {

@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs"; // registers the gradients (see layers.ts)
-import { useBackend } from "../train/backend.ts";
+import { useBackend } from "../backend/mod.ts";
 import type { StoredTensor } from "../util/safetensors.ts";
 import { answerLoss, bceWithLogits, logStablemax, type LossKind } from "./losses.ts";
 import { deviation, expectClose, golden, loadGolden } from "./parity_util.ts";

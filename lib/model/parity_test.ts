@@ -17,17 +17,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { useBackend } from "../train/backend.ts";
+import { useBackend } from "../backend/mod.ts";
 import { defaultTrainConfig } from "../train/config.ts";
 import { assertEquals } from "../util/assert.ts";
 import type { StoredTensor } from "../util/safetensors.ts";
-import {
-  modelConfigFromOfficial,
-  OFFICIAL_PREFIX,
-  officialSlot,
-  officialToKit,
-  transpose2d,
-} from "./convert.ts";
+import { OFFICIAL_PREFIX, officialSlot, officialToKit, transpose2d } from "./convert.ts";
+import { modelConfigFromOfficial } from "./convert_arch.ts";
 import { namesIn } from "./init.ts";
 import { answerLoss, bceWithLogits, rowCorrectness } from "./losses.ts";
 import { noGrad } from "./nograd.ts";
@@ -37,7 +32,7 @@ import { createModel } from "./create.ts";
 const OUTPUTS = { abs: 1e-5, rel: 1e-4 };
 const GRADS = { abs: 1e-5, rel: 2e-4 };
 const CASES = ["mlp", "att_rope", "att_noprefix", "hrm", "hier6"] as const;
-/** wasm with its own (XNNPACK) products and with OpenBLAS's (lib/train/blas.ts), and cpu. */
+/** wasm with its own (XNNPACK) products and with OpenBLAS's (lib/backend/blas.ts), and cpu. */
 const BACKENDS = [
   { label: "wasm", backend: "wasm", blas: "off" },
   { label: "wasm + OpenBLAS", backend: "wasm", blas: "on" },
@@ -91,7 +86,7 @@ async function parityCase(name: typeof CASES[number], variant: Variant) {
   const labels = toTensor(g("labels")) as tf.Tensor2D;
   const q = { inputs, puzzleIds: toTensor(g("puzzle_identifiers")) as tf.Tensor1D };
   const b = inputs.shape[0];
-  // The trainer's loss (trainer.ts #microStep): per-row means summed, + 0.5 BCE, / B.
+  // The trainer's loss (lib/train/loss.ts supervisionLoss): per-row means summed, + 0.5 BCE, / B.
   assertEquals(defaultTrainConfig.haltLossWeight, 0.5);
   // Without a prefix the puzzle table is unused and has no official counterpart.
   const trainable = [...namesIn(cfg, "dense"), ...(cfg.puzzlePrefix > 0 ? ["puzzle_emb"] : [])];

@@ -18,8 +18,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { type ModelConfig, totalLength } from "./config.ts";
 import type { Weights } from "./init.ts";
-import { attention, embed, type Fused, linear, rmsNorm, ropeTables, swiglu } from "./layers.ts";
+import { fusedWeight, withSplitWeights } from "./fused.ts";
+import { attention, embed, linear, rmsNorm, ropeTables, swiglu } from "./layers.ts";
 import { detach, noGrad } from "./nograd.ts";
+import { tidyTensors } from "./tidy.ts";
 
 /** The state carried across supervision steps: answer y and latent z, [B, L, D]. */
 export interface State {
@@ -169,12 +171,12 @@ export class TRM {
     const first = Math.min(differentiateFrom, this.cfg.latentSteps);
     if (first > 0) {
       state = noGrad(() =>
-        tf.tidy(() => {
+        tidyTensors(() => {
           let t = s;
           for (let i = 0; i < first; i++) t = this.latentStep(w, x, t, i);
-          return t as unknown as tf.TensorContainer;
+          return t;
         })
-      ) as unknown as State;
+      );
     }
     for (let i = first; i < this.cfg.latentSteps; i++) state = this.latentStep(w, x, state, i);
     const out = this.answerStep(w, state);
@@ -187,7 +189,8 @@ export class TRM {
    * then the heads.
    */
   supervisionStep(weights: Weights, q: Question, s: State): StepOutput {
-    return this.withSplitWeights(weights, (w) => {
+    // The fused projections are split once here rather than in every net call (fused.ts).
+    return withSplitWeights(weights, (w) => {
       const x = this.embedQuestion(w, q);
       const improved = this.recursionsWithoutGradient(w, x, s, this.cfg.recursions - 1);
       const from = this.cfg.gradient === "oneStep" ? this.cfg.latentSteps - 1 : 0;
@@ -199,31 +202,6 @@ export class TRM {
   }
 
   /**
-   * Runs `step` on the weights with every fused projection (SwiGLU's
-   * `gate_up_proj`, attention's `qkv_proj`) also split into its parts, under
-   * `<name>#0`, `<name>#1`, ...: once per supervision step instead of once per
-   * net call (21 times at T=3, n=6), which cost 5-10% of a step on wasm. On
-   * the tape the split is recorded once, and its gradient is one concat.
-   */
-  protected withSplitWeights(w: Weights, step: (w: Weights) => StepOutput): StepOutput {
-    return tf.tidy(() => {
-      const split: Weights = { ...w };
-      for (const [name, tensor] of Object.entries(w)) {
-        const count = name.endsWith("gate_up_proj") ? 2 : name.endsWith("qkv_proj") ? 3 : 0;
-        if (count) tf.split(tensor, count, 1).forEach((part, i) => split[`${name}#${i}`] = part);
-      }
-      return step(split) as unknown as tf.TensorContainer;
-    }) as unknown as StepOutput;
-  }
-
-  /** The parts of fused weight `name` if {@link withSplitWeights} split it, else the weight. */
-  #fused(w: Weights, name: string): Fused {
-    const parts: tf.Tensor[] = [];
-    for (let i = 0; w[`${name}#${i}`]; i++) parts.push(w[`${name}#${i}`]!);
-    return parts.length ? parts : w[name]!;
-  }
-
-  /**
    * `times` recursions off the gradient tape (torch.no_grad), each tidied so
    * only the latest (y, z) stays in memory: memory does not grow with T.
    */
@@ -232,9 +210,7 @@ export class TRM {
       let state = s;
       for (let t = 0; t < times; t++) {
         const prev = state;
-        state = tf.tidy(() =>
-          this.recursion(w, x, prev) as unknown as tf.TensorContainer
-        ) as unknown as State;
+        state = tidyTensors(() => this.recursion(w, x, prev));
         if (prev !== s) tf.dispose([prev.y, prev.z]);
       }
       return state;
@@ -265,21 +241,21 @@ export class TRM {
       const t = tf.transpose(h, [0, 2, 1]);
       const mixed = swiglu(
         t,
-        this.#fused(w, `${p}.mlp_t.gate_up_proj`),
+        fusedWeight(w, `${p}.mlp_t.gate_up_proj`),
         w[`${p}.mlp_t.down_proj`]!,
       );
       h = tf.transpose(rmsNorm(tf.add(t, mixed), eps), [0, 2, 1]) as tf.Tensor3D;
     } else {
       const a = attention(
         h,
-        this.#fused(w, `${p}.self_attn.qkv_proj`),
+        fusedWeight(w, `${p}.self_attn.qkv_proj`),
         w[`${p}.self_attn.o_proj`]!,
         this.cfg.heads,
         this.#rope,
       );
       h = rmsNorm(tf.add(h, a), eps) as tf.Tensor3D;
     }
-    const m = swiglu(h, this.#fused(w, `${p}.mlp.gate_up_proj`), w[`${p}.mlp.down_proj`]!);
+    const m = swiglu(h, fusedWeight(w, `${p}.mlp.gate_up_proj`), w[`${p}.mlp.down_proj`]!);
     return rmsNorm(tf.add(h, m), eps) as tf.Tensor3D;
   }
 

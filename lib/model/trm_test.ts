@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
-import { useBackend } from "../train/backend.ts";
+import { useBackend } from "../backend/mod.ts";
 import { defaultModelConfig, type ModelConfig } from "./config.ts";
 import { countParameters, initWeights, namesIn } from "./init.ts";
 import { TRM } from "./trm.ts";

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assert, assertEquals } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
-import { useBackend } from "../train/backend.ts";
+import { useBackend } from "../backend/mod.ts";
 import { defaultModelConfig, effectiveDepth, type ModelConfig, modelProblems } from "./config.ts";
 import { createModel } from "./create.ts";
 import { HRM } from "./hrm.ts";

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { encodeSudoku } from "../data/sudoku.ts";
-import { answerStrip, boardRow, boardSvg, mazeBoard, sudokuBoard, traceFrames } from "./board.ts";
+import { boardRow, boardSvg, mazeBoard, sudokuBoard } from "./board.ts";
+import { answerStrip, traceFrames } from "./board_strip.ts";
 import { rasterize } from "./render.ts";
 
 const question = Uint8Array.from([1, 0, 0, 4, 0, 4, 1, 0, 0, 1, 4, 0, 4, 0, 0, 1]);

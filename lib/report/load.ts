@@ -6,6 +6,7 @@
  * @module
  */
 import pl from "nodejs-polars";
+import { effectiveDepth } from "../model/config.ts";
 import type { Leaf } from "./paper.ts";
 
 /** Where the results tree is. */
@@ -71,9 +72,16 @@ export function checkRuns(df: pl.DataFrame, source = "runs table"): pl.DataFrame
     throw new Error(`${source} lacks column(s) ${missing.map((c) => `"${c}"`).join(", ")}`);
   }
   if (!["layers", "latentSteps", "recursions"].every((c) => df.columns.includes(c))) return df;
-  return df.withColumns(
-    pl.col("recursions").mul(pl.col("latentSteps").add(1)).mul(pl.col("layers")).alias("depth"),
+  const rows = df.select("recursions", "latentSteps", "layers").toRecords();
+  const depth = rows.map((r) =>
+    r.recursions == null || r.latentSteps == null || r.layers == null ? null : effectiveDepth({
+      recursions: Number(r.recursions),
+      latentSteps: Number(r.latentSteps),
+      layers: Number(r.layers),
+    })
   );
+  // Float64, as polars gave it when it computed the column itself.
+  return df.withColumns(pl.Series("depth", depth, pl.Float64));
 }
 
 /** Runs that finished (status "done"). */

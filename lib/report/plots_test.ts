@@ -2,7 +2,8 @@ import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { doneRuns, loadCurves, loadRuns } from "./load.ts";
 import { PAPER_TABLE3 } from "./paper.ts";
-import { accuracyHeatmap, accuracyVsDepth, learningCurves } from "./plots.ts";
+import { accuracyHeatmap, accuracyVsDepth } from "./plots.ts";
+import { learningCurves } from "./plots_curves.ts";
 import {
   haltCountsFromRuns,
   haltCountsFromTrace,

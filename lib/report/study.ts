@@ -13,13 +13,8 @@ import {
   type ResultsOptions,
   variedKeys,
 } from "./load.ts";
-import {
-  accuracyHeatmap,
-  accuracyVsDepth,
-  type Figure,
-  fitCurves,
-  learningCurves,
-} from "./plots.ts";
+import { accuracyHeatmap, accuracyVsDepth, type Figure } from "./plots.ts";
+import { fitCurves, learningCurves } from "./plots_curves.ts";
 import { haltCountsFromRuns, haltingHistogram, throughputByBackend } from "./plots_compute.ts";
 import { saveFigure } from "./render.ts";
 import { saveTable } from "./table_format.ts";

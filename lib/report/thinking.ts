@@ -7,11 +7,11 @@
  *
  * @module
  */
-import { decodeSudoku } from "../data/sudoku.ts";
 import type { ThinkRecord } from "../train/think.ts";
+import { sampleFrames } from "../train/think_point.ts";
 import type { ThinkSummary } from "../train/think_summary.ts";
 import { base, type Figure } from "./_spec.ts";
-import type { Frame } from "./board.ts";
+import type { Frame } from "./board_strip.ts";
 import type { ReportTable } from "./tables.ts";
 
 const pct = (x: number) => +(100 * x).toFixed(2);
@@ -238,17 +238,5 @@ export function trajectoryFrames(
   p: number,
   opts: { decode?: (tokens: ArrayLike<number>) => ArrayLike<number> } = {},
 ): Frame[] {
-  if (!(p >= 0 && p < rec.puzzles)) {
-    throw new Error(`puzzle ${p} is not in the record (${rec.puzzles})`);
-  }
-  const decode = opts.decode ?? decodeSudoku, s = rec.seqLen;
-  return Array.from({ length: rec.samples }, (_, k) => {
-    const r = p * rec.samples + k;
-    const check = rec.ruleOk ? (rec.ruleOk[r] ? ", rules ✓" : ", rules ✗") : "";
-    return {
-      label: `${k === 0 ? "plain" : `k=${k}`}${check}`,
-      cells: decode(rec.answers.subarray(r * s, (r + 1) * s)),
-      haltProb: 1 / (1 + Math.exp(-rec.qHalt[(r + 1) * rec.depth - 1]!)),
-    };
-  });
+  return sampleFrames(rec, p, opts.decode);
 }

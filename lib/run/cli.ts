@@ -11,7 +11,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type BackendInfo, type BackendName, type BlasMode, useBackend } from "../train/backend.ts";
+import { type BackendInfo, type BackendName, type BlasMode, useBackend } from "../backend/mod.ts";
 import { ALIASES, type Config, configKeys, findKey, resolveConfig } from "./config.ts";
 
 /** A command's own flags: name -> kind. */

@@ -10,7 +10,7 @@
  */
 import { dataProblems, dataShape, defaultDataConfig } from "../data/config.ts";
 import { defaultModelConfig, MODEL_CHOICES, modelProblems } from "../model/config.ts";
-import { BACKENDS, BLAS_MODES, defaultBackend } from "../train/backend.ts";
+import { BACKENDS, BLAS_MODES, defaultBackend } from "../backend/mod.ts";
 import { type Config, defaultTrainConfig, type RunConfig } from "../train/config.ts";
 import { type PresetName, PRESETS, presets } from "./presets.ts";
 

@@ -12,26 +12,20 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import {
-  encodePuzzles,
-  freshAugment,
-  loadTaskData,
-  Sampler,
-  type TaskData,
-} from "../data/batches.ts";
+import { freshAugment, loadTaskData, type TaskData } from "../data/datasets.ts";
+import { Sampler } from "../data/sampling.ts";
 import { countParameters } from "../model/init.ts";
-import { type BackendInfo, useBackend } from "../train/backend.ts";
+import { type BackendInfo, useBackend } from "../backend/mod.ts";
 import { loadTensorFile, saveTensorFile } from "../util/safetensors.ts";
-import { writeFileAtomic } from "../util/fs.ts";
 import { checkStepMemory } from "../train/memory.ts";
-import type { ArcGroup } from "../data/arc_dataset.ts";
-import { evaluateArcVersions } from "../train/arc_eval.ts";
 import type { EvalMetrics } from "../train/evaluate.ts";
-import { checkpointConfig, restoreTrainer, trainerToFile } from "../train/state.ts";
-import { type TrainMetrics, trainMetrics } from "../train/metrics.ts";
+import { checkpointConfig, restoreTrainer } from "../train/state.ts";
+import type { TrainMetrics } from "../train/metrics.ts";
+import { type LoopHooks, type LoopResult, type StopReason, trainLoop } from "../train/loop.ts";
+import type { BestEval, EvalExtra } from "../train/scores.ts";
 import { Trainer } from "../train/trainer.ts";
 import { type Config, resumeDiff, withData } from "./config.ts";
-import { exists } from "../util/fs.ts";
+import { exists, writeFileAtomic } from "../util/fs.ts";
 
 /** What a run reports while it works. */
 export type RunEvent =
@@ -58,25 +52,12 @@ export type RunEvent =
   /** Resuming a run that had already finished: nothing is trained, evaluated or written. */
   | { kind: "finished"; step: number; summary: RunSummary };
 
-/** What an evaluation measures besides the held-out score of the evaluation weights. */
-export interface EvalExtra {
-  /** Held-out score of the raw weights, with EMA on and `evalRaw` (the EMA ablation, paired). */
-  raw?: EvalMetrics;
-  /** Score on the first `evalTrain` original training puzzles (is the training set fitted?). */
-  trainSet?: EvalMetrics;
-}
-
-/** The evaluation with the best held-out exact accuracy (intermediate ones use `evalLimit` puzzles). */
-export interface BestEval {
-  step: number;
-  exactAcc: number;
-  count: number;
-}
+export type { BestEval, EvalExtra } from "../train/scores.ts";
 
 /** The outcome of a run. */
 export interface RunSummary {
   step: number;
-  stoppedBy: "steps" | "time" | "signal";
+  stoppedBy: StopReason;
   params: number;
   backend: string;
   wallSec: number;
@@ -175,7 +156,7 @@ async function finishedSummary(
 }
 
 /** The best evaluations (EMA or eval weights, and raw) in a resumed run's metrics so far. */
-async function bestSoFar(path: string): Promise<[BestEval?, BestEval?]> {
+async function bestSoFar(path: string): Promise<{ best?: BestEval; bestRaw?: BestEval }> {
   let best: BestEval | undefined, bestRaw: BestEval | undefined;
   const text = await Deno.readTextFile(path).catch(() => "");
   for (const line of text.split("\n")) {
@@ -188,53 +169,104 @@ async function bestSoFar(path: string): Promise<[BestEval?, BestEval?]> {
       bestRaw = { step: e.step, exactAcc: e.raw.exactAcc, count: e.raw.count };
     }
   }
-  return [best, bestRaw];
+  return { best, bestRaw };
+}
+
+/**
+ * Makes the run folder `out`. Resuming, restores `trainer` from its
+ * checkpoint and trims metrics.jsonl back to it; else starts metrics.jsonl
+ * empty. A run that had already finished gives its saved summary instead.
+ */
+async function openRunFolder(
+  out: string,
+  trainer: Trainer,
+  resume = false,
+): Promise<{ resumed: boolean; finished?: RunSummary }> {
+  const ckpt = `${out}/checkpoint.safetensors`;
+  await Deno.mkdir(out, { recursive: true });
+  if (!resume || !await exists(ckpt)) {
+    await Deno.writeTextFile(`${out}/metrics.jsonl`, "");
+    return { resumed: false };
+  }
+  const file = await loadTensorFile(ckpt);
+  const diff = resumeDiff(checkpointConfig(file, ckpt), trainer.cfg);
+  if (diff.length) {
+    throw new Error(`cannot resume ${out} with a different config:\n  ${diff.join("\n  ")}`);
+  }
+  restoreTrainer(trainer, file, ckpt);
+  const finished = await finishedSummary(out, trainer.step, trainer.cfg);
+  if (finished) return { resumed: false, finished };
+  await truncateMetrics(`${out}/metrics.jsonl`, trainer.step);
+  return { resumed: true };
+}
+
+/**
+ * The loop's output as events for `emit` and, with a run folder `out`, as
+ * lines of metrics.jsonl and the checkpoint.
+ */
+function runHooks(out: string | undefined, steps: number, emit: (e: RunEvent) => void): LoopHooks {
+  const metricsPath = out ? `${out}/metrics.jsonl` : undefined;
+  const ckpt = out ? `${out}/checkpoint.safetensors` : undefined;
+  return {
+    log: async ({ step, metrics, lr, tokensPerSec, elapsedSec, epochs }) => {
+      emit({ kind: "log", step, steps, metrics, lr, tokensPerSec, elapsedSec });
+      const line = { step, kind: "train", ...metrics, lr, tokensPerSec, elapsedSec, epochs };
+      await appendLine(metricsPath, line);
+    },
+    evaluated: async ({ step, metrics, final, extra }) => {
+      emit({ kind: "eval", step, metrics, final, extra });
+      await appendLine(metricsPath, { step, kind: final ? "final" : "eval", ...metrics, ...extra });
+    },
+    checkpoint: ckpt
+      ? async (file, step) => {
+        await saveTensorFile(ckpt, file);
+        emit({ kind: "checkpoint", step, path: ckpt });
+        return ckpt;
+      }
+      : undefined,
+  };
+}
+
+/** The outcome of a run whose loop ended at `step` as `r` says. */
+function summarize(step: number, r: LoopResult, params: number, backend: string): RunSummary {
+  const extra = r.final.extra;
+  return {
+    step,
+    stoppedBy: r.stoppedBy,
+    params,
+    backend,
+    wallSec: r.wallSec,
+    tokensPerSec: r.tokensPerSec,
+    test: r.final.metrics,
+    train: r.train,
+    ...(extra.raw ? { testRaw: extra.raw, bestRaw: r.bestRaw } : {}),
+    ...(extra.trainSet ? { trainSet: extra.trainSet } : {}),
+    best: r.best,
+  };
 }
 
 /** Trains one model as `cfg` says; returns the final held-out metrics. */
 export async function trainRun(config: Config, opts: RunOptions = {}): Promise<RunSummary> {
   const emit = opts.onEvent ?? (() => {});
-  const backend = await useBackend(config.run.backend, {
-    threads: config.run.threads,
-    blas: config.run.blas,
-  });
-  const data = opts.data ??
-    await loadTaskData(
-      config.data,
-      config.run.seed,
-      (what, done, total) => emit({ kind: "data", what, done, total }),
-    );
+  const { threads, blas } = config.run;
+  const backend = await useBackend(config.run.backend, { threads, blas });
+  const progress = (what: string, done: number, total: number) =>
+    emit({ kind: "data", what, done, total });
+  const data = opts.data ?? await loadTaskData(config.data, config.run.seed, progress);
   const cfg = withData(config, data);
   // Refuse a batch that would abort the process, before building anything big.
   const memory = backend.name === "wasm" && cfg.train.memoryLimitMb > 0
     ? await checkStepMemory(cfg)
     : undefined;
-  const test = encodePuzzles(data.test);
-  const trainer = new Trainer(
-    cfg,
-    new Sampler(data.train, { augment: freshAugment(cfg.data), seed: cfg.run.seed }),
-  );
+  const sampler = new Sampler(data.train, { augment: freshAugment(cfg.data), seed: cfg.run.seed });
+  const trainer = new Trainer(cfg, sampler);
   const out = opts.out;
-  const ckpt = out ? `${out}/checkpoint.safetensors` : undefined;
-  const metricsPath = out ? `${out}/metrics.jsonl` : undefined;
-  let resumed = false;
   try {
-    if (out) await Deno.mkdir(out, { recursive: true });
-    if (opts.resume && ckpt && await exists(ckpt)) {
-      const file = await loadTensorFile(ckpt);
-      const diff = resumeDiff(checkpointConfig(file, ckpt), cfg);
-      if (diff.length) {
-        throw new Error(`cannot resume ${out} with a different config:\n  ${diff.join("\n  ")}`);
-      }
-      restoreTrainer(trainer, file, ckpt);
-      const done = await finishedSummary(out!, trainer.step, cfg);
-      if (done) {
-        emit({ kind: "finished", step: trainer.step, summary: done });
-        return done;
-      }
-      await truncateMetrics(metricsPath!, trainer.step);
-      resumed = true;
-    } else if (metricsPath) await Deno.writeTextFile(metricsPath, "");
+    const { resumed = false, finished } = out ? await openRunFolder(out, trainer, opts.resume) : {};
+    if (finished) {
+      emit({ kind: "finished", step: trainer.step, summary: finished });
+      return finished;
+    }
     const params = countParameters(cfg.model);
     if (out) {
       const record = {
@@ -253,140 +285,10 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
       await Deno.writeTextFile(`${out}/config.json`, JSON.stringify(record, null, 2) + "\n");
     }
     emit({ kind: "start", step: trainer.step, steps: cfg.train.steps, params, backend, resumed });
-
-    const t = cfg.train;
-    const start = performance.now();
-    let window: tf.Tensor1D[] = [];
-    let windowStart = performance.now(), windowStep = trainer.step, tokensPerSec = 0;
-    let lastTrain: TrainMetrics | undefined;
-    let stoppedBy: RunSummary["stoppedBy"] = "steps";
-    let lastSaved: number | undefined;
-    const diverged = (what: string) =>
-      new Error(
-        `training diverged: ${what}; ` +
-          (lastSaved !== undefined
-            ? `the last good checkpoint (step ${lastSaved}) is kept at ${ckpt}`
-            : "no checkpoint had been written") +
-          "; try a lower --lr or a longer --warmupSteps",
-      );
-    /**
-     * Reads the metrics of the steps since the last flush (the loop's only data
-     * sync), logs them, and stops the run if the loss is no longer finite.
-     */
-    const flush = async () => {
-      if (!window.length) return;
-      const mean = tf.tidy(() => tf.mean(tf.stack(window), 0));
-      const v = await mean.data();
-      tf.dispose([mean, ...window]);
-      window = [];
-      if (!Number.isFinite(v[0]!) || !Number.isFinite(v[1]!)) {
-        throw diverged(
-          `the loss became ${v[0]} between steps ${windowStep + 1} and ${trainer.step}`,
-        );
-      }
-      const now = performance.now();
-      tokensPerSec = ((trainer.step - windowStep) * t.batchSize * cfg.model.seqLen) /
-        ((now - windowStart) / 1000);
-      windowStart = now;
-      windowStep = trainer.step;
-      lastTrain = trainMetrics(v);
-      const lr = trainer.learningRate();
-      const elapsedSec = (now - start) / 1000;
-      emit({
-        kind: "log",
-        step: trainer.step,
-        steps: t.steps,
-        metrics: lastTrain,
-        lr,
-        tokensPerSec,
-        elapsedSec,
-      });
-      await appendLine(metricsPath, {
-        step: trainer.step,
-        kind: "train",
-        ...lastTrain,
-        lr,
-        tokensPerSec,
-        elapsedSec,
-        epochs: trainer.sampler.epochs,
-      });
-    };
-    const save = async () => {
-      await flush(); // never checkpoint weights whose loss was not checked
-      if (!ckpt) return;
-      const file = await trainerToFile(trainer);
-      const bad = Object.entries(file.tensors).find(([, x]) =>
-        x.dtype === "F32" && !x.data.every(Number.isFinite)
-      );
-      if (bad) throw diverged(`${bad[0]} holds NaN or Inf at step ${trainer.step}`);
-      await saveTensorFile(ckpt, file);
-      lastSaved = trainer.step;
-      emit({ kind: "checkpoint", step: trainer.step, path: ckpt });
-    };
-    // Raw weights beside EMA, and the training puzzles beside the held-out ones.
-    const trainSet = t.evalTrain > 0 ? encodePuzzles(data.train.slice(0, t.evalTrain)) : undefined;
-    const evaluateExtra = async (limit: number): Promise<EvalExtra> => ({
-      ...(trainer.ema && t.evalRaw
-        ? { raw: await trainer.evaluate(test, { limit, raw: true }) }
-        : {}),
-      ...(trainSet ? { trainSet: await trainer.evaluate(trainSet) } : {}),
-    });
-    let best: BestEval | undefined, bestRaw: BestEval | undefined;
-    const better = (m: EvalMetrics, b?: BestEval) =>
-      !b || m.exactAcc > b.exactAcc
-        ? { step: trainer.step, exactAcc: m.exactAcc, count: m.count }
-        : b;
-    const track = (m: EvalMetrics, extra: EvalExtra) => {
-      best = better(m, best);
-      if (extra.raw) bestRaw = better(extra.raw, bestRaw);
-    };
-    if (resumed) [best, bestRaw] = await bestSoFar(metricsPath!);
-    while (trainer.step < t.steps) {
-      // Stops at a logged step (nothing left in the window), so that a resumed run
-      // logs the same lines as an uninterrupted one.
-      if (opts.signal?.aborted && !window.length) {
-        stoppedBy = "signal";
-        break;
-      }
-      if (t.timeBudgetMin > 0 && performance.now() - start > t.timeBudgetMin * 60_000) {
-        stoppedBy = "time";
-        break;
-      }
-      window.push(trainer.trainStep());
-      if (trainer.step % t.logEvery === 0 || trainer.step === t.steps) await flush();
-      if (t.evalEvery > 0 && trainer.step % t.evalEvery === 0 && trainer.step < t.steps) {
-        const m = await trainer.evaluate(test, { limit: t.evalLimit });
-        const extra = await evaluateExtra(t.evalLimit);
-        track(m, extra);
-        emit({ kind: "eval", step: trainer.step, metrics: m, final: false, extra });
-        await appendLine(metricsPath, { step: trainer.step, kind: "eval", ...m, ...extra });
-      }
-      if (t.checkpointEvery > 0 && trainer.step % t.checkpointEvery === 0) await save();
-    }
-    await save();
-    // ARC adds its score: versions vote after their augmentation is undone (pass@1, pass@2).
-    const final: EvalMetrics = data.task === "arc"
-      ? (await evaluateArcVersions(trainer.model, trainer.evalWeights(), data.test as ArcGroup[], {
-        batchSize: t.evalBatchSize,
-      })).metrics
-      : await trainer.evaluate(test);
-    const extra = data.task === "arc" ? {} : await evaluateExtra(0);
-    track(final, extra);
-    emit({ kind: "eval", step: trainer.step, metrics: final, final: true, extra });
-    await appendLine(metricsPath, { step: trainer.step, kind: "final", ...final, ...extra });
-    const summary: RunSummary = {
-      step: trainer.step,
-      stoppedBy,
-      params,
-      backend: backend.name,
-      wallSec: (performance.now() - start) / 1000,
-      tokensPerSec,
-      test: final,
-      train: lastTrain,
-      ...(extra.raw ? { testRaw: extra.raw, bestRaw } : {}),
-      ...(extra.trainSet ? { trainSet: extra.trainSet } : {}),
-      best,
-    };
+    const best = resumed ? await bestSoFar(`${out}/metrics.jsonl`) : {};
+    const hooks = runHooks(out, cfg.train.steps, emit);
+    const r = await trainLoop(trainer, data, hooks, { signal: opts.signal, ...best });
+    const summary = summarize(trainer.step, r, params, backend.name);
     if (out) {
       await Deno.writeTextFile(`${out}/summary.json`, JSON.stringify(summary, null, 2) + "\n");
     }

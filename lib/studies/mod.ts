@@ -20,6 +20,9 @@ import { study as networks } from "./networks.ts";
 import { study as recursionGrid } from "./recursion-grid.ts";
 import { study as regimePilot } from "./regime-pilot.ts";
 
+// Evaluation studies of test-time compute (no training): `deno task think <name>`.
+export * from "./thinking/mod.ts";
+
 export const STUDIES: Readonly<Record<string, Study>> = Object.fromEntries(
   [
     ablationDepth,

@@ -24,7 +24,7 @@ import {
   scoreArc,
   type Vote,
 } from "../data/vote.ts";
-import { encodePuzzles } from "../data/batches.ts";
+import { encodePuzzles } from "../data/encoding.ts";
 import type { Weights } from "../model/init.ts";
 import type { TRM } from "../model/trm.ts";
 import { type EvalMetrics, evaluate } from "./evaluate.ts";

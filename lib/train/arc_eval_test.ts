@@ -8,8 +8,8 @@ import { augmentGrid } from "../data/augment.ts";
 import { defaultModelConfig, type ModelConfig } from "../model/config.ts";
 import { initWeights } from "../model/init.ts";
 import { TRM } from "../model/trm.ts";
-import { useBackend } from "./backend.ts";
-import { encodePuzzles } from "../data/batches.ts";
+import { useBackend } from "../backend/mod.ts";
+import { encodePuzzles } from "../data/encoding.ts";
 import { arcSources, evaluateArc, evaluateArcVersions, scoreArcPredictions } from "./arc_eval.ts";
 import { evaluate } from "./evaluate.ts";
 

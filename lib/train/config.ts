@@ -7,7 +7,7 @@
 import type { DataConfig } from "../data/config.ts";
 import type { ModelConfig } from "../model/config.ts";
 import type { LossKind } from "../model/losses.ts";
-import type { BackendName, BlasMode } from "./backend.ts";
+import type { BackendName, BlasMode } from "../backend/mod.ts";
 import type { OptimizerKind } from "./optim.ts";
 
 /** How the trainer learns. */

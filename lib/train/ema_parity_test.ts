@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { deviation, expectClose, golden, loadGolden } from "../model/parity_util.ts";
-import { useBackend } from "./backend.ts";
+import { useBackend } from "../backend/mod.ts";
 import { Ema } from "./ema.ts";
 
 const TOL = { abs: 1e-6, rel: 1e-5 };

@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { Encoded } from "../data/batches.ts";
+import type { Encoded } from "../data/encoding.ts";
 import { rowCorrectness } from "../model/losses.ts";
 import type { Weights } from "../model/init.ts";
 import type { TRM } from "../model/trm.ts";

@@ -11,7 +11,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { encodePuzzles, Sampler } from "../data/batches.ts";
+import { encodePuzzles } from "../data/encoding.ts";
+import { Sampler } from "../data/sampling.ts";
 import type { SudokuPuzzle, SudokuSize } from "../data/sudoku.ts";
 import type { Config } from "./config.ts";
 import { initWeights } from "../model/init.ts";
@@ -30,6 +31,7 @@ function randomPuzzles(cfg: Config, count: number): SudokuPuzzle[] {
   // Shaped as Sudoku grids (token = value + 1), so any sequence length encodes.
   const cells = () => Uint8Array.from({ length: seqLen }, () => prng.int(vocabSize - 1));
   return Array.from({ length: count }, () => ({
+    kind: "sudoku" as const,
     size: Math.sqrt(seqLen) as SudokuSize,
     question: cells(),
     answer: cells(),

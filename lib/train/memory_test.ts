@@ -1,6 +1,6 @@
 import { assert, assertRejects } from "../util/assert.ts";
 import { resolveConfig } from "../run/config.ts";
-import { useBackend } from "./backend.ts";
+import { useBackend } from "../backend/mod.ts";
 import { checkStepMemory, estimateStepBytes, measureStepBytes } from "./memory.ts";
 
 await useBackend("wasm");

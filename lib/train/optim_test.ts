@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assertAlmostEquals, assertEquals } from "../util/assert.ts";
-import { useBackend } from "./backend.ts";
+import { useBackend } from "../backend/mod.ts";
 import { Adam, learningRate, signSgdRows } from "./optim.ts";
 import { Ema } from "./ema.ts";
 

@@ -1,7 +1,8 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
-import { loadTaskData, Sampler } from "../data/batches.ts";
+import { loadTaskData } from "../data/datasets.ts";
+import { Sampler } from "../data/sampling.ts";
 import { resolveConfig } from "../run/config.ts";
-import { useBackend } from "./backend.ts";
+import { useBackend } from "../backend/mod.ts";
 import {
   checkpointConfig,
   checkWeights,

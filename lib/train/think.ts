@@ -17,7 +17,8 @@
  *
  * @module
  */
-import { type Encoded, encodePuzzles, type TaskPuzzle } from "../data/batches.ts";
+import { type Encoded, encodePuzzles } from "../data/encoding.ts";
+import type { TaskPuzzle } from "../data/puzzles.ts";
 import { trajectoryRows, type TrajectoryStart } from "../data/starts.ts";
 import { type CheckedTask, tokenRuleCheck } from "../data/verify.ts";
 import { createModel } from "../model/create.ts";
@@ -202,7 +203,7 @@ function checkOptions(model: TRM, opts: ThinkOptions, k: number, sigma: number):
 function checkedTask(puzzles: readonly TaskPuzzle[]): CheckedTask | undefined {
   const first = puzzles[0];
   if (!first) return undefined;
-  if (!("kind" in first)) return { task: "sudoku", size: first.size };
+  if (first.kind === "sudoku") return { task: "sudoku", size: first.size };
   return first.kind === "maze" ? { task: "maze", size: first.size } : undefined;
 }
 

@@ -7,12 +7,13 @@ import {
   assertThrows,
 } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
-import { type Encoded, encodePuzzles } from "../data/batches.ts";
-import { generateSudokuSet, type SudokuPuzzle } from "../data/sudoku.ts";
+import { type Encoded, encodePuzzles } from "../data/encoding.ts";
+import type { SudokuPuzzle } from "../data/sudoku.ts";
+import { generateSudokuSet } from "../data/sudoku_generate.ts";
 import { createModel } from "../model/create.ts";
 import { initWeights, type Weights } from "../model/init.ts";
 import { resolveConfig } from "../run/config.ts";
-import { useBackend } from "./backend.ts";
+import { useBackend } from "../backend/mod.ts";
 import { evaluate } from "./evaluate.ts";
 import { evaluationModel, think } from "./think.ts";
 import { choose, scoreRule } from "./think_select.ts";

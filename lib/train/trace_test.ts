@@ -3,7 +3,7 @@ import { Prng } from "../util/prng.ts";
 import { initWeights } from "../model/init.ts";
 import { createModel } from "../model/create.ts";
 import { resolveConfig } from "../run/config.ts";
-import { useBackend } from "./backend.ts";
+import { useBackend } from "../backend/mod.ts";
 import { traceAnswer } from "./trace.ts";
 
 await useBackend("wasm");

@@ -1,23 +1,22 @@
 /**
- * The training loop of TRM: deep supervision with per-row halting and
+ * The optimiser step of TRM: deep supervision with per-row halting and
  * continuous batching, as the reference's `pretrain.py` + `ACTLossHead`.
+ * (The schedule around the steps, logging, evaluation and checkpoints, is
+ * loop.ts.)
  *
  * Every optimiser step runs ONE supervision step for every row of the batch.
  * A row keeps its puzzle and its detached (y, z) from step to step until it
  * halts (q_halt > 0, or N_sup steps); then it takes a new puzzle from the
  * next batch and restarts from y_init, z_init. So each puzzle is supervised
- * 1 to N_sup times, each time with its own loss.
- *
- * Shapes: B batch, S puzzle tokens, L = prefix + S, D hidden.
+ * 1 to N_sup times, each time with its own loss. The parts of that
+ * supervision step are in step.ts.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { Encoded, Sampler } from "../data/batches.ts";
-import { continueTarget, haltsNow } from "../model/halting.ts";
-import { answerLoss, bceWithLogits, rowCorrectness } from "../model/losses.ts";
+import type { Encoded } from "../data/encoding.ts";
+import type { Sampler } from "../data/sampling.ts";
 import { initWeights, namesIn, type Weights } from "../model/init.ts";
-import { noGrad } from "../model/nograd.ts";
 import { createModel } from "../model/create.ts";
 import type { TRM } from "../model/trm.ts";
 import type { Config } from "./config.ts";
@@ -25,20 +24,9 @@ import { Prng } from "../util/prng.ts";
 import { Ema } from "./ema.ts";
 import { type EvalMetrics, evaluate } from "./evaluate.ts";
 import { Adam, learningRate, signSgdRows, usedRows } from "./optim.ts";
+import { type Carry, decideHalting, initialCarry, restartHalted, supervise } from "./step.ts";
 
-/** Per-row state kept across optimiser steps (reference: the ACT carry). */
-export interface Carry {
-  y: tf.Tensor3D;
-  z: tf.Tensor3D;
-  /** Supervision steps this row's puzzle has had, int32 [B]. */
-  steps: tf.Tensor1D;
-  /** Whether the row halted on the last step (and so loads a new puzzle), bool [B]. */
-  halted: tf.Tensor1D;
-  inputs: tf.Tensor2D;
-  labels: tf.Tensor2D;
-  /** Puzzle identifier of each row's example, int32 [B]. */
-  puzzleIds: tf.Tensor1D;
-}
+export type { Carry } from "./step.ts";
 
 /** Weights, optimiser, EMA, carry and step counter of one run. */
 export class Trainer {
@@ -87,19 +75,6 @@ export class Trainer {
     return this.ema ? { ...this.weights, ...this.ema.shadow } : this.weights;
   }
 
-  /** The carry before the first step: every row halted, so every row loads. */
-  #initialCarry(b: number): Carry {
-    const s = this.cfg.model.seqLen;
-    return {
-      ...this.model.initialState(this.weights, b),
-      steps: tf.zeros([b], "int32"),
-      halted: tf.ones([b], "bool"),
-      inputs: tf.zeros([b, s], "int32"),
-      labels: tf.zeros([b, s], "int32"),
-      puzzleIds: tf.zeros([b], "int32"),
-    };
-  }
-
   /**
    * One optimiser step. Returns its statistics as a tensor (read them with
    * `trainMetrics` in metrics.ts) without reading it, so no data sync happens here.
@@ -110,40 +85,20 @@ export class Trainer {
    */
   trainStep(): tf.Tensor1D {
     const k = this.cfg.train.accumulate;
-    const micro = this.cfg.train.batchSize / k;
-    let grads: Record<string, tf.Tensor> = {};
     const metrics: tf.Tensor1D[] = [];
-    let used: tf.Tensor1D | undefined;
+    let acc: Accumulated | undefined;
     for (let i = 0; i < k; i++) {
-      const r = this.#microStep(i, micro);
+      const r = this.#microStep(i, this.cfg.train.batchSize / k);
       metrics.push(r.metrics);
-      const rows = usedRows(r.puzzleIds, this.cfg.model.numPuzzleIds);
-      if (used) {
-        const both = tf.maximum(used, rows) as tf.Tensor1D;
-        tf.dispose([used, rows]);
-        used = both;
-      } else used = rows as tf.Tensor1D;
-      if (i === 0) grads = r.grads;
-      else {
-        for (const [n, g] of Object.entries(r.grads)) {
-          const sum = tf.add(grads[n]!, g);
-          tf.dispose([grads[n]!, g]);
-          grads[n] = sum;
-        }
-      }
+      acc = accumulate(acc, r.grads, usedRows(r.puzzleIds, this.cfg.model.numPuzzleIds));
     }
+    const { grads, used } = acc!;
+    // Each micro-batch's loss is a mean over its rows: the batch mean is their mean.
     if (k > 1) {
-      // Each micro-batch's loss is a mean over its rows: the batch mean is their mean.
-      grads = Object.fromEntries(
-        Object.entries(grads).map(([n, g]) => {
-          const mean = tf.div(g, k);
-          g.dispose();
-          return [n, mean];
-        }),
-      );
+      for (const [n, g] of Object.entries(grads)) grads[n] = divideAndDispose(g, k);
     }
     this.#optimize(grads, used);
-    tf.dispose([...Object.values(grads), used!]);
+    tf.dispose([...Object.values(grads), used]);
     if (k === 1) return metrics[0]!;
     const mean = tf.tidy(() => tf.mean(tf.stack(metrics), 0) as tf.Tensor1D);
     tf.dispose(metrics);
@@ -180,127 +135,30 @@ export class Trainer {
     i: number,
     b: number,
   ): { grads: Record<string, tf.Tensor>; metrics: tf.Tensor1D; puzzleIds: tf.Tensor1D } {
-    const { haltLossWeight, loss: lossKind } = this.cfg.train;
-    const halting = this.cfg.model.halting;
-    const nSup = this.cfg.model.supervisionSteps;
-    const s = this.cfg.model.seqLen;
+    const { model, weights } = this;
+    const { halting, seqLen, supervisionSteps } = this.cfg.model;
+    const { loss, haltLossWeight } = this.cfg.train;
     const batch = this.sampler.next(b);
+    const minHalt = this.#explorationMinimum(b);
+    const old = this.carries[i] ?? initialCarry(model, weights, b, seqLen);
+    const rows = restartHalted(model, weights, old, batch);
+    // Without prefix slots the puzzle embedding is unused and gets no gradient.
+    const names = this.cfg.model.puzzlePrefix > 0 ? [...this.dense, "puzzle_emb"] : this.dense;
+    const step = supervise(model, weights, names, rows, { loss, halting, haltLossWeight });
+    const { carry, stats } = decideHalting(rows, step, minHalt, supervisionSteps, halting);
+    this.carries[i] = carry;
+    return { grads: step.grads, metrics: stats, puzzleIds: carry.puzzleIds };
+  }
+
+  /** Each row's fewest supervision steps before it may halt: 0, or with exploration uniform in 2..N_sup. */
+  #explorationMinimum(b: number): Int32Array {
+    const nSup = this.cfg.model.supervisionSteps;
     const minHalt = new Int32Array(b);
     for (let r = 0; r < b; r++) {
       const explores = this.explore.next() < this.cfg.train.haltExploration;
-      minHalt[r] = explores ? 2 + this.explore.int(nSup - 1) : 0; // uniform in 2..N_sup
+      minHalt[r] = explores ? 2 + this.explore.int(nSup - 1) : 0;
     }
-    const old = this.carries[i] ?? this.#initialCarry(b);
-
-    // 1. Rows that halted restart: fresh puzzle, y_init/z_init, step count 0.
-    const c = tf.tidy(() => {
-      const h3 = tf.reshape(old.halted, [b, 1, 1]);
-      const h2 = tf.reshape(old.halted, [b, 1]);
-      const init = this.model.initialState(this.weights, b);
-      return {
-        y: tf.where(h3, init.y, old.y) as tf.Tensor3D,
-        z: tf.where(h3, init.z, old.z) as tf.Tensor3D,
-        steps: tf.where(old.halted, tf.zerosLike(old.steps), old.steps) as tf.Tensor1D,
-        inputs: tf.where(h2, tf.tensor2d(batch.inputs, [b, s], "int32"), old.inputs) as tf.Tensor2D,
-        labels: tf.where(h2, tf.tensor2d(batch.labels, [b, s], "int32"), old.labels) as tf.Tensor2D,
-        puzzleIds: tf.where(
-          old.halted,
-          batch.puzzleIds ? tf.tensor1d(batch.puzzleIds, "int32") : tf.zerosLike(old.puzzleIds),
-          old.puzzleIds,
-        ) as tf.Tensor1D,
-      };
-    });
-    tf.dispose(Object.values(old));
-
-    // 2. One supervision step for every row, with its own loss (deep supervision).
-    let kept!: {
-      y: tf.Tensor3D;
-      z: tf.Tensor3D;
-      qHalt: tf.Tensor1D;
-      qContinue: tf.Tensor1D;
-      exact: tf.Tensor1D;
-      stats: tf.Tensor2D;
-    };
-    const puzzleIds = c.puzzleIds;
-    // Without prefix slots the puzzle embedding is unused and gets no gradient.
-    const names = this.cfg.model.puzzlePrefix > 0 ? [...this.dense, "puzzle_emb"] : this.dense;
-    const trainable = names.map((n) => this.weights[n]!);
-    const { value: loss, grads: byVariable } = tf.variableGrads(() => {
-      const out = this.model.supervisionStep(this.weights, { inputs: c.inputs, puzzleIds }, {
-        y: c.y,
-        z: c.z,
-      });
-      const lm = tf.sum(answerLoss(out.logits, c.labels, lossKind));
-      // Targets of the halting head and accuracy metrics: computed without gradient.
-      const r = noGrad(() => rowCorrectness(out.logits, c.labels));
-      let halt: tf.Tensor = tf.scalar(0);
-      if (halting !== "none") halt = tf.sum(bceWithLogits(out.qHalt, r.exact));
-      if (halting === "qAct") {
-        const q = { inputs: c.inputs, puzzleIds };
-        const target = continueTarget(this.model, this.weights, q, out.state, c.steps);
-        halt = tf.add(halt, tf.sum(bceWithLogits(out.qContinue, target)));
-      }
-      kept = {
-        y: tf.keep(out.state.y),
-        z: tf.keep(out.state.z),
-        qHalt: tf.keep(out.qHalt),
-        qContinue: tf.keep(out.qContinue),
-        exact: tf.keep(r.exact),
-        stats: tf.keep(noGrad(() =>
-          tf.stack([
-            tf.div(lm, b),
-            tf.div(halt, b),
-            tf.div(r.correct, tf.maximum(r.valid, 1)), // per-row cell accuracy [B]
-            tf.cast(tf.equal(tf.greaterEqual(out.qHalt, 0), tf.cast(r.exact, "bool")), "float32"), // halting right? [B]
-          ].map((t) => tf.broadcastTo(t, [b])))
-        ) as tf.Tensor2D),
-      };
-      // Reference: per-row means summed over rows, then / global batch size.
-      return tf.div(tf.add(lm, tf.mul(halt, haltLossWeight)), b) as tf.Scalar;
-    }, trainable);
-    // A weight the loss does not reach (the q head under `halting: "none"`) gets
-    // a zero gradient, so it still takes weight decay as in the reference.
-    const grads = Object.fromEntries(
-      trainable.map((v, n) => [names[n]!, byVariable[v.name] ?? tf.zerosLike(v)]),
-    );
-
-    // 3. Halting, decided without gradient: at N_sup, or when the head says
-    //    so (TRM: q_halt > 0; ACT: q_halt > q_continue) once the row's
-    //    exploration minimum is reached. With `halting: "none"` only at N_sup.
-    const result = tf.tidy(() => {
-      const steps = tf.add(c.steps, 1) as tf.Tensor1D;
-      let halted = tf.greaterEqual(steps, nSup);
-      if (nSup > 1 && halting !== "none") {
-        const mayHalt = tf.greaterEqual(steps, tf.tensor1d(minHalt, "int32"));
-        const says = haltsNow(halting, kept.qHalt, kept.qContinue);
-        halted = tf.logicalOr(halted, tf.logicalAnd(says, mayHalt));
-      }
-      // As the reference logs them: losses over all rows, the rest over the rows that halted.
-      const hf = tf.cast(halted, "float32");
-      const [lmLoss, haltLoss, cellAcc, haltRight] = tf.unstack(kept.stats);
-      const metrics = tf.stack([
-        tf.reshape(loss, []),
-        tf.mean(lmLoss!),
-        tf.mean(haltLoss!),
-        tf.mean(tf.mul(cellAcc!, hf)),
-        tf.mean(tf.mul(haltRight!, hf)),
-        tf.mean(tf.mul(kept.exact, hf)),
-        tf.mean(tf.mul(tf.cast(steps, "float32"), hf)),
-        tf.mean(hf),
-      ]) as tf.Tensor1D;
-      return { steps, halted: halted as tf.Tensor1D, metrics };
-    });
-    this.carries[i] = {
-      y: kept.y,
-      z: kept.z,
-      steps: result.steps,
-      halted: result.halted,
-      inputs: c.inputs,
-      labels: c.labels,
-      puzzleIds,
-    };
-    tf.dispose([loss, kept.qHalt, kept.qContinue, kept.exact, kept.stats, c.y, c.z, c.steps]);
-    return { grads, metrics: result.metrics, puzzleIds };
+    return minHalt;
   }
 
   /** Evaluates the evaluation weights (or, with `raw`, the trained weights themselves) on `data`. */
@@ -324,4 +182,34 @@ export class Trainer {
     tf.dispose(Object.values(this.weights));
     this.model.dispose();
   }
+}
+
+/** Gradients and used puzzle rows of the micro-batches of one step so far. */
+interface Accumulated {
+  grads: Record<string, tf.Tensor>;
+  used: tf.Tensor1D;
+}
+
+/** Adds one micro-batch's gradients (summed) and used rows (either) to `acc`, taking them over. */
+function accumulate(
+  acc: Accumulated | undefined,
+  grads: Record<string, tf.Tensor>,
+  rows: tf.Tensor1D,
+): Accumulated {
+  if (!acc) return { grads, used: rows };
+  const used = tf.maximum(acc.used, rows) as tf.Tensor1D;
+  tf.dispose([acc.used, rows]);
+  for (const [n, g] of Object.entries(grads)) {
+    const sum = tf.add(acc.grads[n]!, g);
+    tf.dispose([acc.grads[n]!, g]);
+    acc.grads[n] = sum;
+  }
+  return { grads: acc.grads, used };
+}
+
+/** `g / k`, freeing `g`. */
+function divideAndDispose(g: tf.Tensor, k: number): tf.Tensor {
+  const mean = tf.div(g, k);
+  g.dispose();
+  return mean;
 }

@@ -1,8 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assert, assertEquals } from "../util/assert.ts";
-import { encodePuzzles, loadTaskData, Sampler } from "../data/batches.ts";
+import { loadTaskData } from "../data/datasets.ts";
+import { encodePuzzles } from "../data/encoding.ts";
+import { Sampler } from "../data/sampling.ts";
 import { resolveConfig } from "../run/config.ts";
-import { useBackend } from "./backend.ts";
+import { useBackend } from "../backend/mod.ts";
 import { decodeSafetensors, encodeSafetensors } from "../util/safetensors.ts";
 import { restoreTrainer, trainerToFile } from "./state.ts";
 import { trainMetrics } from "./metrics.ts";
@@ -116,19 +118,6 @@ Deno.test("trainerToFile()/restoreTrainer() round-trip: same evaluation, same ne
   tf.dispose([ma, mb]);
   a.dispose();
   b.dispose();
-});
-
-Deno.test("trainMetrics() reports accuracies and steps over the halted rows only", () => {
-  // Window mean of [loss, lmLoss, haltLoss, Σcell·h, Σhaltright·h, Σexact·h, Σsteps·h, Σh] / B.
-  const m = trainMetrics([1, 0.9, 0.2, 0.2, 0.25, 0.1, 2, 0.25]);
-  assertEquals([m.tokenAcc, m.haltAcc, m.exactAcc, m.stepsAtHalt, m.haltedFrac], [
-    0.8,
-    1,
-    0.4,
-    8,
-    0.25,
-  ]);
-  assertEquals(trainMetrics([1, 1, 0, 0, 0, 0, 0, 0]).tokenAcc, 0);
 });
 
 Deno.test("Trainer with accumulate = 2 matches one full batch when the two halves see the same rows", async () => {

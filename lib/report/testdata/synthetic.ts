@@ -11,6 +11,7 @@
  * @module
  */
 import pl from "nodejs-polars";
+import { effectiveDepth } from "../../model/config.ts";
 import type { Leaf } from "../paper.ts";
 
 /** Config leaves every synthetic run shares (a cpu-sized 4x4 Sudoku run). */
@@ -68,7 +69,11 @@ export const SEEDS = [0, 1];
 
 /** The made-up exact accuracy of a config and seed. */
 export function syntheticAcc(cfg: Record<string, Leaf>, seed: number): number {
-  const depth = Number(cfg.recursions) * (Number(cfg.latentSteps) + 1) * Number(cfg.layers);
+  const depth = effectiveDepth({
+    recursions: Number(cfg.recursions),
+    latentSteps: Number(cfg.latentSteps),
+    layers: Number(cfg.layers),
+  });
   const penalty = (cfg.ema === false ? 0.1 : 0) + (cfg.mixer === "attention" ? 0.05 : 0) +
     (cfg.arch === "hrm" ? 0.15 : 0);
   return Math.min(0.95, 0.2 + depth / 60) - penalty + (seed === 0 ? 0.02 : -0.02);

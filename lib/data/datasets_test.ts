@@ -1,10 +1,13 @@
 import { assert, assertEquals, assertRejects } from "../util/assert.ts";
 import { cropArcGrid } from "./arc.ts";
 import type { ArcGroup } from "./arc_dataset.ts";
-import { encodePuzzles, freshAugment, loadTaskData, Sampler } from "./batches.ts";
 import { type DataConfig, dataProblems, dataShape, defaultDataConfig } from "./config.ts";
-import { checkMazePath, type MazePuzzle, pathLength } from "./maze.ts";
+import { freshAugment, loadTaskData } from "./datasets.ts";
+import { encodePuzzles } from "./encoding.ts";
+import type { MazePuzzle } from "./maze.ts";
 import { formatMazeCsv } from "./maze_io.ts";
+import { checkMazePath, pathLength } from "./maze_solve.ts";
+import { Sampler } from "./sampling.ts";
 
 const maze: DataConfig = {
   ...defaultDataConfig,
@@ -146,5 +149,7 @@ Deno.test("dataSeed fixes the puzzles whatever the run seed; augmentVersions bui
   assertEquals(keys(v.test), keys(a.test), "held-out puzzles do not depend on K");
   assert(new Set(keys(v.train)).size > 60, "the versions are mostly new grids");
   assertEquals([freshAugment(fixed), freshAugment(sudoku)], [false, true]);
-  assertEquals(dataProblems({ ...fixed, augment: false }), ["augmentVersions 3 needs augment true"]);
+  assertEquals(dataProblems({ ...fixed, augment: false }), [
+    "augmentVersions 3 needs augment true",
+  ]);
 });

@@ -1,11 +1,13 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { encodePuzzles, loadTaskData, Sampler } from "../data/batches.ts";
+import { loadTaskData } from "../data/datasets.ts";
+import { encodePuzzles } from "../data/encoding.ts";
+import { Sampler } from "../data/sampling.ts";
 import { resolveConfig } from "../run/config.ts";
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
 import { useBackend } from "./backend.ts";
 import { blasInfo, disableBlas, enableBlas } from "./blas.ts";
-import { Trainer } from "./trainer.ts";
+import { Trainer } from "../train/trainer.ts";
 
 await useBackend("wasm", { blas: "off" });
 const CORES = navigator.hardwareConcurrency;

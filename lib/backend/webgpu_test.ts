@@ -1,11 +1,12 @@
-import { Sampler } from "../data/batches.ts";
-import { generateSudokuSet } from "../data/sudoku.ts";
+import * as tf from "@tensorflow/tfjs-core";
+import { Sampler } from "../data/sampling.ts";
+import { generateSudokuSet } from "../data/sudoku_generate.ts";
 import { resolveConfig } from "../run/config.ts";
 import { assert } from "../util/assert.ts";
 import { Prng } from "../util/prng.ts";
+import { supervisionLoss } from "../train/loss.ts";
+import { Trainer } from "../train/trainer.ts";
 import { useBackend, webgpuAdapter } from "./backend.ts";
-import { trainerParts } from "./bench.ts";
-import { Trainer } from "./trainer.ts";
 
 // Without an adapter (CI, no drivers) the test is skipped, and says why.
 const adapter = await webgpuAdapter();
@@ -26,15 +27,32 @@ async function stepOn(backend: "wasm" | "webgpu", mixer: "mlp" | "attention") {
   });
   const puzzles = generateSudokuSet(6, { size: 4, blanks: 6, prng: new Prng(0) });
   const tr = new Trainer(cfg, new Sampler(puzzles, { augment: false, seed: 0 }));
-  const run = trainerParts(tr, new Sampler(puzzles, { augment: false, seed: 1 }).next(3));
-  const [loss, ...grads] = run.forwardBackward();
+  const batch = new Sampler(puzzles, { augment: false, seed: 1 }).next(3);
+  const s = cfg.model.seqLen;
+  const rows = {
+    inputs: tf.tensor2d(batch.inputs, [3, s], "int32"),
+    labels: tf.tensor2d(batch.labels, [3, s], "int32"),
+    puzzleIds: tf.zeros([3], "int32") as tf.Tensor1D,
+    steps: tf.zeros([3], "int32") as tf.Tensor1D,
+  };
+  const start = tr.model.initialState(tr.weights, 3);
+  const dense = tr.dense.map((n) => tr.weights[n]!);
+  // The trainer's own loss of a supervision step from y_init, z_init, and its gradients.
+  const { value: loss, grads } = tf.variableGrads(() => {
+    const out = tr.model.supervisionStep(tr.weights, rows, start);
+    return supervisionLoss(tr.model, tr.weights, out, rows, {
+      loss: cfg.train.loss,
+      halting: cfg.model.halting,
+      haltLossWeight: cfg.train.haltLossWeight,
+    }).loss;
+  }, dense);
   const out = {
-    loss: (await loss!.data())[0]!,
-    grads: await Promise.all(grads.map(async (g) => Array.from(await g.data()))),
+    loss: (await loss.data())[0]!,
+    grads: await Promise.all(dense.map(async (v) => Array.from(await grads[v.name]!.data()))),
     metrics: [] as number[],
     weights: [] as number[][],
   };
-  run.dispose();
+  tf.dispose([loss, ...Object.values(grads), ...Object.values(rows), start.y, start.z]);
   const m = tr.trainStep();
   out.metrics = Array.from(await m.data());
   m.dispose();

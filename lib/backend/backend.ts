@@ -17,11 +17,19 @@
  *   (`apt-get install -y mesa-vulkan-drivers`: llvmpipe, correct but slower
  *   than wasm). `dataSync()` throws there: the kit reads tensors with `await t.data()`.
  *
+ * With the backend it picks the kernels of the network's parts (kernels.ts):
+ * the model reads that choice and never sets it.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { setFastMatMulGrad } from "../model/layers.ts";
+// tfjs-core's Node build registers no gradients and its ESM files cannot be
+// imported one by one in Deno (extensionless paths); the union package's Node
+// bundle registers them all on the same (deduplicated) tfjs-core. Loaded
+// with the backend, so every process that picks one can differentiate.
+import "@tensorflow/tfjs";
 import { type BlasInfo, disableBlas, enableBlas } from "./blas.ts";
+import { chooseKernels, type KernelChoice } from "./kernels.ts";
 import { tuneWasmKernels } from "./wasm_kernels.ts";
 import { initWasmWithThreads } from "./wasm_threads.ts";
 
@@ -143,17 +151,17 @@ async function startWasm(threads: number): Promise<{ threads: number; note?: str
 function configureBlas(mode: BlasMode, threads: number): { blas?: BlasInfo; note?: string } {
   if (mode === "off") {
     disableBlas();
-    setFastMatMulGrad(true);
+    chooseKernels({ matMulGrad: "transposeFree" });
     return {};
   }
   try {
     const blas = enableBlas(threads);
-    setFastMatMulGrad(false);
+    chooseKernels({ matMulGrad: "stock" });
     return { blas };
   } catch (e) {
     if (mode === "on") throw e;
     disableBlas();
-    setFastMatMulGrad(true);
+    chooseKernels({ matMulGrad: "transposeFree" });
     const why = (e as Error).message.split("\n")[0]!;
     return { note: `matrix products on XNNPACK: ${why}` };
   }
@@ -163,13 +171,16 @@ function configureBlas(mode: BlasMode, threads: number): { blas?: BlasInfo; note
  * Makes `name` the active backend (default: `TRM_BACKEND` or wasm) and
  * returns what was chosen. `threads` (wasm only): kernel threads, 0 = one per
  * core; the wasm module is built once per process, so the first call decides.
- * `blas` (wasm only, default "auto"): see {@link BLAS_MODES}. Calling it again
- * with the same choices is free.
+ * `blas` (wasm only, default "auto"): see {@link BLAS_MODES}. `layers`
+ * (default "fast"): the network's layers as fast kernels or as the readable
+ * expressions (kernels.ts); the matMul gradient follows the backend and BLAS.
+ * Calling it again with the same choices is free.
  */
 export async function useBackend(
   name: BackendName = defaultBackend(),
-  opts: { threads?: number; blas?: BlasMode } = {},
+  opts: { threads?: number; blas?: BlasMode; layers?: KernelChoice["layers"] } = {},
 ): Promise<BackendInfo> {
+  chooseKernels({ layers: opts.layers ?? "fast" });
   const blasMode = opts.blas ?? "auto";
   if (!(BLAS_MODES as readonly string[]).includes(blasMode)) {
     throw new Error(`unknown blas mode "${blasMode}"; choose one of ${BLAS_MODES.join(", ")}`);
@@ -205,7 +216,7 @@ export async function useBackend(
   await tf.ready();
   if (name === "wasm") tuneWasmKernels();
   // Other backends multiply transposed operands as fast as plain ones.
-  if (name !== "wasm") setFastMatMulGrad(false);
+  if (name !== "wasm") chooseKernels({ matMulGrad: "stock" });
   const blas = name === "wasm" ? configureBlas(blasMode, threads.threads) : {};
   const notes = [threads.note, blas.note].filter((n) => n !== undefined);
   current = {

@@ -1,6 +1,8 @@
 /**
- * Puzzle sets for training and evaluation, and the training sampler, for
- * every task (Sudoku, Maze, ARC).
+ * Puzzle sets for training and evaluation, for every task (Sudoku, Maze,
+ * ARC): generated from the data seed or read from files, held-out puzzles kept
+ * apart from training ones. Encoding is in `encoding.ts`, the training
+ * sampler in `sampling.ts`.
  *
  * The reference pre-builds 1000 augmented copies of each training puzzle;
  * for Sudoku and Maze the kit by default instead draws a fresh augmentation
@@ -15,32 +17,16 @@
  */
 import { Prng } from "../util/prng.ts";
 import { loadArc } from "./arc.ts";
-import { type ArcGroup, arcGroups, arcTestExamples, drawArcPuzzle } from "./arc_dataset.ts";
+import { arcGroups } from "./arc_dataset.ts";
 import { generateArcTasks } from "./arc_tasks.ts";
 import { type DataConfig, dataShape, mazeMinPath, puzzleSeed, type Task } from "./config.ts";
-import { augmentMaze, encodeMaze, generateMazeSet, mazeKey, type MazePuzzle } from "./maze.ts";
+import { mazeKey } from "./maze.ts";
+import { generateMazeSet } from "./maze_generate.ts";
 import { loadMazeFile } from "./maze_io.ts";
-import {
-  augmentSudoku,
-  encodeSudoku,
-  generateSudokuSet,
-  puzzleKey,
-  type SudokuPuzzle,
-} from "./sudoku.ts";
+import { augmentPuzzle, type GridPuzzle, type TaskPuzzle } from "./puzzles.ts";
+import { puzzleKey } from "./sudoku.ts";
+import { generateSudokuSet } from "./sudoku_generate.ts";
 import { DataFormatError, loadSudokuFileStrict } from "./sudoku_io.ts";
-
-/** Token inputs and labels of many examples, row-major [N, S]. */
-export interface Encoded {
-  count: number;
-  seqLen: number;
-  inputs: Int32Array;
-  labels: Int32Array;
-  /** Puzzle identifier of each example [N] (ARC); absent means every example uses id 0. */
-  puzzleIds?: Int32Array;
-}
-
-/** One unit of sampling: a Sudoku, a maze, or an ARC task's pairs in one split. */
-export type TaskPuzzle = SudokuPuzzle | MazePuzzle | ArcGroup;
 
 /** The puzzles of one task, with what the model needs to know about them. */
 export interface TaskData {
@@ -93,11 +79,11 @@ function withVersions(data: TaskData, cfg: DataConfig, seed: number): TaskData {
   const k = cfg.augment ? cfg.augmentVersions : 0;
   if (k === 0) return data;
   const prng = new Prng(seed * 7919 + 6);
-  const originals = data.train as (SudokuPuzzle | MazePuzzle)[];
+  const originals = data.train as GridPuzzle[];
   const versions: TaskPuzzle[] = [];
   for (let v = 0; v < k; v++) {
     for (const p of originals) {
-      versions.push("kind" in p ? augmentMaze(p, prng) : augmentSudoku(p, prng));
+      versions.push(augmentPuzzle(p, prng));
     }
   }
   const source = `${data.source}, ${k} fixed augmented versions of each training puzzle`;
@@ -240,124 +226,4 @@ function sample<T>(rows: T[], count: number, seed: number): T[] {
   if (count <= 0 || count >= rows.length) return rows;
   const keep = new Prng(seed).permutation(rows.length).slice(0, count).sort((a, b) => a - b);
   return keep.map((i) => rows[i]!);
-}
-
-/**
- * Encodes puzzles as model inputs (question tokens) and labels (answer
- * tokens). ARC groups give every augmented version of every pair, untranslated,
- * with its puzzle id: the reference's test split.
- */
-export function encodePuzzles(puzzles: readonly TaskPuzzle[]): Encoded {
-  const first = puzzles[0];
-  if (first && "kind" in first && first.kind === "arc") {
-    const ex = arcTestExamples(puzzles as ArcGroup[]);
-    return {
-      ...concat(ex.inputs, ex.labels, first.canvas ** 2),
-      puzzleIds: Int32Array.from(ex.puzzleIds),
-    };
-  }
-  const grids = puzzles as (SudokuPuzzle | MazePuzzle)[];
-  const encode = (g: Uint8Array) => (first && "kind" in first ? encodeMaze(g) : encodeSudoku(g));
-  const seqLen = first ? first.size * first.size : 0;
-  return concat(grids.map((p) => encode(p.question)), grids.map((p) => encode(p.answer)), seqLen);
-}
-
-function concat(inputs: Int32Array[], labels: Int32Array[], seqLen: number): Encoded {
-  const out = {
-    count: inputs.length,
-    seqLen,
-    inputs: new Int32Array(inputs.length * seqLen),
-    labels: new Int32Array(inputs.length * seqLen),
-  };
-  inputs.forEach((x, i) => out.inputs.set(x, i * seqLen));
-  labels.forEach((x, i) => out.labels.set(x, i * seqLen));
-  return out;
-}
-
-/** Where a sampler is, for checkpoints. */
-export interface SamplerState {
-  epoch: number;
-  position: number;
-  augment: number[];
-}
-
-/**
- * Serves training examples in epochs: each epoch visits every puzzle once in
- * an order fixed by (seed, epoch), each time under a fresh augmentation. An
- * ARC group gives all the pairs of one random version; as in the reference,
- * pairs that do not fit in the batch are dropped.
- */
-export class Sampler {
-  readonly puzzles: readonly TaskPuzzle[];
-  readonly augment: boolean;
-  readonly seed: number;
-  #epoch = 0;
-  #position = 0;
-  #order: number[];
-  #prng: Prng;
-
-  constructor(puzzles: readonly TaskPuzzle[], opts: { augment: boolean; seed: number }) {
-    this.puzzles = puzzles;
-    this.augment = opts.augment;
-    this.seed = opts.seed;
-    this.#prng = new Prng(opts.seed * 31 + 17);
-    this.#order = this.#orderOf(0);
-  }
-
-  #orderOf(epoch: number): number[] {
-    return new Prng(this.seed * 1_000_003 + epoch).permutation(this.puzzles.length);
-  }
-
-  #nextPuzzle(): TaskPuzzle {
-    if (this.#position >= this.#order.length) {
-      this.#epoch += 1;
-      this.#position = 0;
-      this.#order = this.#orderOf(this.#epoch);
-    }
-    return this.puzzles[this.#order[this.#position++]!]!;
-  }
-
-  /** The next `count` examples. */
-  next(count: number): Encoded {
-    const first = this.puzzles[0];
-    if (first && "kind" in first && first.kind === "arc") {
-      return this.#nextArc(count, first.canvas ** 2);
-    }
-    const chosen: (SudokuPuzzle | MazePuzzle)[] = [];
-    while (chosen.length < count) {
-      const p = this.#nextPuzzle() as SudokuPuzzle | MazePuzzle;
-      if (!this.augment) chosen.push(p);
-      else chosen.push("kind" in p ? augmentMaze(p, this.#prng) : augmentSudoku(p, this.#prng));
-    }
-    return encodePuzzles(chosen);
-  }
-
-  #nextArc(count: number, seqLen: number): Encoded {
-    const inputs: Int32Array[] = [], labels: Int32Array[] = [], ids: number[] = [];
-    while (inputs.length < count) {
-      const ex = drawArcPuzzle(this.#nextPuzzle() as ArcGroup, this.#prng);
-      // The pairs come in random order, so the first ones are a random subset.
-      const take = Math.min(ex.inputs.length, count - inputs.length);
-      inputs.push(...ex.inputs.slice(0, take));
-      labels.push(...ex.labels.slice(0, take));
-      ids.push(...ex.puzzleIds.slice(0, take));
-    }
-    return { ...concat(inputs, labels, seqLen), puzzleIds: Int32Array.from(ids) };
-  }
-
-  /** Completed epochs plus the fraction of the current one. */
-  get epochs(): number {
-    return this.#epoch + this.#position / Math.max(1, this.#order.length);
-  }
-
-  getState(): SamplerState {
-    return { epoch: this.#epoch, position: this.#position, augment: this.#prng.getState() };
-  }
-
-  setState(s: SamplerState): void {
-    this.#epoch = s.epoch;
-    this.#position = s.position;
-    this.#order = this.#orderOf(s.epoch);
-    this.#prng.setState(s.augment);
-  }
 }
