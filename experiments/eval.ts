@@ -20,24 +20,14 @@
  *
  *   deno task eval --out RUN --nsup 32 --samples 8 --noise 0.1 --select all --json
  *
+ * A grid of these settings is a declared study: `deno task think thinking`
+ * (experiments/think.ts, lib/studies/thinking/).
+ *
  * @module
  */
-import {
-  type ArcGroup,
-  encodePuzzles,
-  loadTaskData,
-  type TaskData,
-  type TaskPuzzle,
-} from "@kit/data/mod.ts";
-import {
-  backendFromArgs,
-  type Config,
-  findKey,
-  loadModel,
-  parseCommandLine,
-  resolveConfig,
-  runMain,
-} from "@kit/run/mod.ts";
+import { type ArcGroup, encodePuzzles, type TaskData } from "@kit/data/mod.ts";
+import { backendFromArgs, findKey, loadModel, parseCommandLine, runMain } from "@kit/run/mod.ts";
+import { HELD_OUT_KEYS, heldOutData } from "@kit/studies/mod.ts";
 import {
   DEFAULT_THRESHOLDS,
   type EvalMetrics,
@@ -149,7 +139,7 @@ export async function main(args: string[]): Promise<number> {
 }
 
 /** Keys that describe the held-out set: eval builds it from them. */
-const DATA_KEYS = ["testPath", "testPuzzles", "blanks", "minNodes", "mazeMinPath", "dataSeed"];
+const DATA_KEYS: readonly string[] = HELD_OUT_KEYS;
 /** Keys that say where evaluation runs (read by backendFromArgs). */
 const RUN_KEYS = ["backend", "threads", "blas"];
 /** Keys evaluation may change without retraining: depth (N_sup), T, n, and rows per batch. */
@@ -252,35 +242,6 @@ async function thinkLonger(
     : "";
   const what = `${rec.puzzles} held-out puzzles, ${rec.depth} steps, T=${T}, n=${n}${how}`;
   return { what, recursions: T, latentSteps: n, noise, noiseOn, start, seed, ...summary };
-}
-
-/**
- * The run's own held-out set, or the one `applied` describes: built from the
- * run's data config with those keys changed, less any of the run's training
- * puzzles (they are not held out).
- */
-async function heldOutData(cfg: Config, applied: Record<string, string>): Promise<TaskData> {
-  const own = await loadTaskData(cfg.data, cfg.run.seed);
-  if (!Object.keys(applied).length) return own;
-  const data = resolveConfig("smoke", { ...cfg.data, ...applied }).data;
-  const built = await loadTaskData(data, cfg.run.seed);
-  if (own.task === "arc") return built;
-  const key = (q: TaskPuzzle) => ("question" in q ? q.question.join(",") : "");
-  const seen = new Set(own.train.map(key));
-  const test = built.test.filter((q) => !seen.has(key(q)));
-  if (test.length < built.test.length) {
-    console.warn(
-      `${
-        built.test.length - test.length
-      } of the held-out puzzles are training puzzles of the run; left out`,
-    );
-  }
-  if (!test.length) throw new Error("no held-out puzzles left that the run did not train on");
-  return {
-    ...built,
-    test,
-    source: `${built.source} (held-out set from ${JSON.stringify(applied)})`,
-  };
 }
 
 if (import.meta.main) await runMain(() => main(Deno.args));
