@@ -8,6 +8,8 @@
  * reported as ignored, not passed.
  */
 import { assert } from "@kit/util/assert.ts";
+import { runCommand } from "@kit/util/command.ts";
+import { exportToolsMissing } from "@kit/report/export.ts";
 
 const dir = new URL(".", import.meta.url).pathname;
 const notebooks = [...Deno.readDirSync(dir)]
@@ -15,35 +17,7 @@ const notebooks = [...Deno.readDirSync(dir)]
   .filter((n) => n.endsWith(".ipynb"))
   .sort();
 
-async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
-  try {
-    const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" })
-      .output();
-    const text = new TextDecoder();
-    return { ok: out.success, out: text.decode(out.stdout), err: text.decode(out.stderr) };
-  } catch (e) {
-    return { ok: false, out: "", err: String(e) };
-  }
-}
-
-/** Why notebooks cannot run here, or "" when they can. */
-async function missing(): Promise<string> {
-  const nb = await run("jupyter", ["nbconvert", "--version"]);
-  if (!nb.ok) {
-    return "jupyter nbconvert not found (apt-get install -y jupyter-nbconvert python3-nbclient)";
-  }
-  // Debian's jupyter has no `kernelspec` subcommand; ask jupyter_client directly.
-  const specs = await run("/usr/bin/python3", [
-    "-c",
-    "from jupyter_client.kernelspec import KernelSpecManager as K; print(*K().find_kernel_specs())",
-  ]);
-  if (!specs.out.split(/\s+/).includes("deno")) {
-    return "Deno's kernel is not installed (deno jupyter --install)";
-  }
-  return "";
-}
-
-const why = await missing();
+const why = await exportToolsMissing();
 if (why) console.warn(`notebook tests ignored: ${why}`);
 
 for (const name of notebooks) {
@@ -54,7 +28,7 @@ for (const name of notebooks) {
     sanitizeOps: false,
     fn: async () => {
       const out = await Deno.makeTempDir();
-      const r = await run("jupyter", [
+      const r = await runCommand("jupyter", [
         "nbconvert",
         "--to",
         "notebook",

@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { runCommand } from "../util/command.ts";
 /** One output of a code cell, as nbformat 4 stores it. */
 export interface NotebookOutput {
   output_type: string;
@@ -85,21 +86,10 @@ export function countFigures(nb: Notebook): number {
   ).length;
 }
 
-async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
-  try {
-    const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" })
-      .output();
-    const text = new TextDecoder();
-    return { ok: out.success, out: text.decode(out.stdout), err: text.decode(out.stderr) };
-  } catch (e) {
-    return { ok: false, out: "", err: String(e) };
-  }
-}
-
 /** The first Python that has jupyter_client and nbformat (a venv's `python3`, else Debian's). */
 async function python(): Promise<string> {
   for (const py of ["python3", "/usr/bin/python3"]) {
-    if ((await run(py, ["-c", "import jupyter_client, nbformat"])).ok) return py;
+    if ((await runCommand(py, ["-c", "import jupyter_client, nbformat"])).ok) return py;
   }
   throw new Error(
     "no python3 with jupyter_client and nbformat (apt-get install -y python3-nbclient)",
@@ -111,7 +101,7 @@ async function python(): Promise<string> {
  * needs `jupyter nbconvert`, jupyter_client and Deno's kernel.
  */
 export async function exportToolsMissing(kernel = "deno"): Promise<string> {
-  if (!(await run("jupyter", ["nbconvert", "--version"])).ok) {
+  if (!(await runCommand("jupyter", ["nbconvert", "--version"])).ok) {
     return "jupyter nbconvert not found (apt-get install -y jupyter-nbconvert python3-nbclient)";
   }
   let py: string;
@@ -120,7 +110,7 @@ export async function exportToolsMissing(kernel = "deno"): Promise<string> {
   } catch (e) {
     return (e as Error).message;
   }
-  const specs = await run(py, [
+  const specs = await runCommand(py, [
     "-c",
     "from jupyter_client.kernelspec import KernelSpecManager as K; print(*K().find_kernel_specs())",
   ]);
@@ -150,7 +140,7 @@ export async function executeNotebook(
 ): Promise<void> {
   const script = new URL("./run_notebook.py", import.meta.url).pathname;
   const args = [script, src, dst, opts.kernel ?? "deno", String(opts.timeoutS ?? 900)];
-  const r = await run(await python(), args, { NO_COLOR: "1", ...opts.env });
+  const r = await runCommand(await python(), args, { NO_COLOR: "1", ...opts.env });
   if (!r.ok) throw new Error(`${src} failed:\n${r.err.split("\n").slice(-40).join("\n")}`);
 }
 
@@ -172,7 +162,14 @@ export async function notebookToHtml(executed: string, outDir: string): Promise<
     const copy = `${tmp}/${name}.ipynb`;
     await Deno.writeTextFile(copy, JSON.stringify(shareableNotebook(nb)));
     await Deno.mkdir(outDir, { recursive: true });
-    const r = await run("jupyter", ["nbconvert", "--to", "html", "--output-dir", outDir, copy]);
+    const r = await runCommand("jupyter", [
+      "nbconvert",
+      "--to",
+      "html",
+      "--output-dir",
+      outDir,
+      copy,
+    ]);
     if (!r.ok) throw new Error(`nbconvert could not export ${executed}:\n${r.err}`);
   } finally {
     await Deno.remove(tmp, { recursive: true });

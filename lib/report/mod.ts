@@ -64,5 +64,11 @@ export { runCurves } from "./run_curves.ts";
 export { listingMarkdown, readSource, showSource } from "./source.ts";
 export type { Listing } from "./source.ts";
 // Sharing executed notebooks as pages whose figures show (deno task export).
-export { executeNotebook, exportNotebook, notebookToHtml, shareableNotebook } from "./export.ts";
+export {
+  executeNotebook,
+  exportNotebook,
+  exportToolsMissing,
+  notebookToHtml,
+  shareableNotebook,
+} from "./export.ts";
 export type { ExportOptions, Notebook } from "./export.ts";

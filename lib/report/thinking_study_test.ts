@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../util/assert.ts";
 import type { TopLevelSpec } from "vega-lite";
-import type { ThinkRecord } from "../train/think.ts";
+import { record } from "./testdata/think.ts";
 import type { ThinkPointRecord } from "../train/think_point.ts";
 import { summarizeThinking } from "../train/think_summary.ts";
 import { compileSpec } from "./render.ts";
@@ -10,33 +10,6 @@ import {
   thinkingStudyTables,
   writeThinkingReport,
 } from "./thinking_study.ts";
-
-/** 4 puzzles, K trajectories, D steps; trajectory k of puzzle p is right from step p + k + 1. */
-function record(k: number, d: number): ThinkRecord {
-  const n = 4, rows = n * k;
-  const exact = new Uint8Array(rows * d), q = new Float32Array(rows * d);
-  for (let r = 0; r < rows; r++) {
-    const p = Math.floor(r / k), j = r % k;
-    for (let t = 0; t < d; t++) {
-      exact[r * d + t] = t + 1 >= p + j + 1 ? 1 : 0;
-      q[r * d + t] = t - p - j;
-    }
-  }
-  return {
-    puzzles: n,
-    samples: k,
-    depth: d,
-    trainedDepth: 2,
-    callsPerStep: 10,
-    seqLen: 4,
-    qHalt: q,
-    exact,
-    correct: Float32Array.from(exact, (e) => 2 + 2 * e),
-    cells: new Float32Array(n).fill(4),
-    answers: Int32Array.from({ length: rows * 4 }, (_, i) => 2 + (i % 4)),
-    ruleOk: Uint8Array.from({ length: rows }, (_, r) => r % 2),
-  };
-}
 
 function point(name: string, k: number, d: number, start: "same" | "augment"): ThinkPointRecord {
   return {

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import type { TopLevelSpec } from "vega-lite";
-import type { ThinkRecord } from "../train/think.ts";
+import { record } from "./testdata/think.ts";
 import { summarizeThinking } from "../train/think_summary.ts";
 import { compileSpec, renderSvg } from "./render.ts";
 import { countLegendLabels, countMarks } from "./testdata/svg.ts";
@@ -11,33 +11,6 @@ import {
   thinkingTable,
   trajectoryFrames,
 } from "./thinking.ts";
-
-/** 4 puzzles of 4 tokens, K trajectories, D steps; trajectory k of puzzle p is right from step p + k. */
-function record(k: number, d: number): ThinkRecord {
-  const n = 4, rows = n * k;
-  const exact = new Uint8Array(rows * d), q = new Float32Array(rows * d);
-  for (let r = 0; r < rows; r++) {
-    const p = Math.floor(r / k), j = r % k;
-    for (let t = 0; t < d; t++) {
-      exact[r * d + t] = t + 1 >= p + j + 1 ? 1 : 0;
-      q[r * d + t] = t - p - j;
-    }
-  }
-  return {
-    puzzles: n,
-    samples: k,
-    depth: d,
-    trainedDepth: 2,
-    callsPerStep: 10,
-    seqLen: 4,
-    qHalt: q,
-    exact,
-    correct: Float32Array.from(exact, (e) => 2 + 2 * e),
-    cells: new Float32Array(n).fill(4),
-    answers: Int32Array.from({ length: rows * 4 }, (_, i) => 2 + (i % 4)),
-    ruleOk: Uint8Array.from({ length: rows }, (_, r) => r % 2),
-  };
-}
 
 async function render(spec: TopLevelSpec): Promise<string> {
   const { warnings } = compileSpec(spec);

@@ -9,24 +9,20 @@
  *
  * @module
  */
-import type { TrajectoryStart } from "../../train/think.ts";
+import type { ThinkOptions } from "../../train/think.ts";
 
 /** One pass of the model: how deep, how many trajectories and how they differ. */
-export interface ThinkingPoint {
+/**
+ * One pass's trajectory settings are {@link ThinkOptions}' (depth defaults to
+ * the trained depth, samples to 1, noise to 0, seed to 0); a point adds its
+ * name and label.
+ */
+export interface ThinkingPoint
+  extends Pick<ThinkOptions, "depth" | "samples" | "noise" | "noiseOn" | "start" | "seed"> {
   /** Short, file-safe: the record is results/thinking/<study>-<name>.json. */
   name: string;
   /** For tables and figures. */
   label: string;
-  /** Supervision steps (default the trained depth). */
-  depth?: number;
-  /** Trajectories per puzzle, K (default 1); the summary gives every rule at 1, 2, 4, ..., K. */
-  samples?: number;
-  /** σ of the Gaussian noise on z (default 0). */
-  noise?: number;
-  noiseOn?: "z" | "yz";
-  start?: TrajectoryStart;
-  /** Seeds noise and augmentations (default 0). */
-  seed?: number;
 }
 
 /** A declared evaluation study (lib/studies/thinking/<name>.ts). */
