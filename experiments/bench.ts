@@ -80,7 +80,7 @@ const USAGE =
   "                       [--grid | --shapes [study:]mixer:hidden:batch|study|default,... |\n" +
   "                        --hiddenSize N --batchSize N --mixer mlp|attention]\n" +
   "                       [--anchor PATH ('' skips PyTorch)] [--backend wasm|cpu|webgpu] [--stockLayers]\n" +
-  "                       [--blas both|auto|on|off (both: every shape on XNNPACK and on OpenBLAS)]\n" +
+  "                       [--blas both|auto|on|off (both: every shape on XNNPACK and on OpenBLAS)] [--native auto|on|off]\n" +
   "       deno task bench --memory\n" +
   "       deno task bench --profile [--profileShapes] [--steps N] [--shapes ...] [--json] [--out PATH]";
 
@@ -123,7 +123,12 @@ export async function main(args: string[]): Promise<number> {
     ? ["off", "on"]
     : [blasFlag as BlasMode];
   const start = (blas: BlasMode) =>
-    useBackend(cfg0.run.backend, { threads: cfg0.run.threads, blas, layers });
+    useBackend(cfg0.run.backend, {
+      threads: cfg0.run.threads,
+      blas,
+      native: cfg0.run.native,
+      layers,
+    });
   const backend = await start(engines[0]!);
   const anchorPath = (p.flags.anchor as string | undefined) ??
     new URL("../../shared/bench/trm_torch.py", import.meta.url).pathname;
@@ -224,6 +229,12 @@ export async function main(args: string[]): Promise<number> {
   }
   await writeLines(outPath, lines, !p.flags.json);
   return 0;
+}
+
+/** What ran the products ("openblas", "xnnpack", the backend), "+native" where SwiGLU ran natively. */
+function engineLabel(backend: BackendInfo): string {
+  const products = backend.blas ? "openblas" : backend.name === "wasm" ? "xnnpack" : backend.name;
+  return backend.native ? `${products}+native` : products;
 }
 
 /** Writes JSON lines to `outPath` (relative to the working directory; "" writes nothing). */
@@ -343,7 +354,7 @@ async function benchShape(
   const r3 = (x: number) => +x.toFixed(4);
   const row: BenchRow = {
     shape,
-    matmul: backend.blas ? "openblas" : backend.name === "wasm" ? "xnnpack" : backend.name,
+    matmul: engineLabel(backend),
     tokens,
     step_s: r3(stepSec),
     tokens_per_s: +tokensPerSec.toFixed(1),
@@ -382,7 +393,7 @@ async function profileShape(
     return {
       kind: "profile",
       shape,
-      matmul: backend.blas ? "openblas" : backend.name === "wasm" ? "xnnpack" : backend.name,
+      matmul: engineLabel(backend),
       threads: backend.threads,
       load: [loadStart, loadAverage()],
       profile,
@@ -407,6 +418,7 @@ async function memoryTable(
   await useBackend(cfg0.run.backend, {
     threads: cfg0.run.threads,
     blas,
+    native: cfg0.run.native,
   });
   const rows: Record<string, number | string>[] = [];
   for (const T of [1, 2, 3, 4, 5, 6]) {

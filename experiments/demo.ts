@@ -44,6 +44,7 @@ export async function main(args: string[]): Promise<number> {
   const backend = await useBackend(base.run.backend, {
     threads: base.run.threads,
     blas: base.run.blas,
+    native: base.run.native,
   });
   const minutes = p.flags.minutes ?? p.overrides.timeBudgetMin ?? (backend.blas ? "5" : "11");
   const cfg = configFromArgs({

@@ -9,7 +9,10 @@ import type { StepParts } from "./parts.ts";
 /** One line of the benchmark's results: a shape, the kit's numbers and the anchor's. */
 export interface BenchRow {
   shape: BenchShape;
-  /** What ran the matrix products: "xnnpack" (wasm's own), "openblas" (blas.ts), or the backend. */
+  /**
+   * What ran the matrix products: "xnnpack" (wasm's own), "openblas" (blas.ts), or the backend;
+   * "+native" where SwiGLU ran as fused native kernels (lib/backend/native.ts).
+   */
   matmul: string;
   /** Tokens per step: batch x puzzle length. */
   tokens: number;

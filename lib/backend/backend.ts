@@ -30,6 +30,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs";
 import { type BlasInfo, disableBlas, enableBlas } from "./blas.ts";
 import { chooseKernels, type KernelChoice } from "./kernels.ts";
+import { enableNative, type NativeInfo } from "./native.ts";
 import { tuneWasmKernels } from "./wasm_kernels.ts";
 import { initWasmWithThreads } from "./wasm_threads.ts";
 
@@ -43,6 +44,14 @@ export const BLAS_MODES = ["auto", "on", "off"] as const;
 /** One of {@link BLAS_MODES}. */
 export type BlasMode = typeof BLAS_MODES[number];
 
+/**
+ * Whether the wasm backend runs SwiGLU and RMSNorm as fused native kernels (native.ts):
+ * where a C compiler can build them, always, never. Same values as `BLAS_MODES`.
+ */
+export const NATIVE_MODES = BLAS_MODES;
+/** One of {@link NATIVE_MODES}. */
+export type NativeMode = BlasMode;
+
 /** What was chosen, recorded with every run. */
 export interface BackendInfo {
   name: BackendName;
@@ -55,10 +64,13 @@ export interface BackendInfo {
   note?: string;
   /** The BLAS that runs the matrix products (wasm only), if one does. */
   blas?: BlasInfo;
+  /** The fused native kernels (wasm only), if they run. */
+  native?: NativeInfo;
 }
 
 let current: BackendInfo | undefined;
 let currentBlas: BlasMode | undefined;
+let currentNative: NativeMode | undefined;
 let wasmStarted: { threads: number; note?: string } | undefined;
 
 /** The backend asked for by `TRM_BACKEND`, else `wasm`. */
@@ -167,25 +179,53 @@ function configureBlas(mode: BlasMode, threads: number): { blas?: BlasInfo; note
   }
 }
 
+/** Turns the fused native kernels on or off for the wasm backend (native.ts). */
+async function configureNative(mode: NativeMode): Promise<{ native?: NativeInfo; note?: string }> {
+  if (mode === "off") {
+    chooseKernels({ native: false });
+    return {};
+  }
+  try {
+    const native = await enableNative();
+    chooseKernels({ native: true });
+    return { native };
+  } catch (e) {
+    if (mode === "on") throw e;
+    chooseKernels({ native: false });
+    return { note: `SwiGLU and RMSNorm on tfjs kernels: ${(e as Error).message.split("\n")[0]}` };
+  }
+}
+
 /**
  * Makes `name` the active backend (default: `TRM_BACKEND` or wasm) and
  * returns what was chosen. `threads` (wasm only): kernel threads, 0 = one per
  * core; the wasm module is built once per process, so the first call decides.
- * `blas` (wasm only, default "auto"): see {@link BLAS_MODES}. `layers`
+ * `blas` (wasm only, default "auto"): see {@link BLAS_MODES}; `native` (wasm
+ * only, default "auto"): see {@link NATIVE_MODES}. `layers`
  * (default "fast"): the network's layers as fast kernels or as the readable
  * expressions (kernels.ts); the matMul gradient follows the backend and BLAS.
  * Calling it again with the same choices is free.
  */
 export async function useBackend(
   name: BackendName = defaultBackend(),
-  opts: { threads?: number; blas?: BlasMode; layers?: KernelChoice["layers"] } = {},
+  opts: {
+    threads?: number;
+    blas?: BlasMode;
+    native?: NativeMode;
+    layers?: KernelChoice["layers"];
+  } = {},
 ): Promise<BackendInfo> {
   chooseKernels({ layers: opts.layers ?? "fast" });
-  const blasMode = opts.blas ?? "auto";
-  if (!(BLAS_MODES as readonly string[]).includes(blasMode)) {
-    throw new Error(`unknown blas mode "${blasMode}"; choose one of ${BLAS_MODES.join(", ")}`);
+  const blasMode = opts.blas ?? "auto", nativeMode = opts.native ?? "auto";
+  for (const [what, mode] of [["blas", blasMode], ["native", nativeMode]]) {
+    if (!(BLAS_MODES as readonly string[]).includes(mode!)) {
+      throw new Error(`unknown ${what} mode "${mode}"; choose one of ${BLAS_MODES.join(", ")}`);
+    }
   }
-  if (current?.name === name && tf.getBackend() === name && currentBlas === blasMode) {
+  if (
+    current?.name === name && tf.getBackend() === name && currentBlas === blasMode &&
+    currentNative === nativeMode
+  ) {
     return current;
   }
   if (!(BACKENDS as readonly string[]).includes(name)) {
@@ -218,7 +258,10 @@ export async function useBackend(
   // Other backends multiply transposed operands as fast as plain ones.
   if (name !== "wasm") chooseKernels({ matMulGrad: "stock" });
   const blas = name === "wasm" ? configureBlas(blasMode, threads.threads) : {};
-  const notes = [threads.note, blas.note].filter((n) => n !== undefined);
+  const native = name === "wasm"
+    ? await configureNative(nativeMode)
+    : (chooseKernels({ native: false }), {});
+  const notes = [threads.note, blas.note, native.note].filter((n) => n !== undefined);
   current = {
     name,
     provider,
@@ -226,7 +269,9 @@ export async function useBackend(
     threads: name === "wasm" ? threads.threads : 1,
     ...(notes.length ? { note: notes.join("; ") } : {}),
     ...(blas.blas ? { blas: { ...blas.blas } } : {}),
+    ...(native.native ? { native: { ...native.native } } : {}),
   };
   currentBlas = blasMode;
+  currentNative = nativeMode;
   return current;
 }

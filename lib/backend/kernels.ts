@@ -22,9 +22,15 @@ export interface KernelChoice {
    * (`deno task bench --stockLayers`).
    */
   layers: "fast" | "readable";
+  /**
+   * With `fast` layers on wasm: SwiGLU and RMSNorm as one fused native kernel
+   * forward and one backward each (native.ts) instead of tfjs's chains.
+   * `useBackend` sets it only where the kernels are built and registered.
+   */
+  native: boolean;
 }
 
-let choice: Readonly<KernelChoice> = { matMulGrad: "transposeFree", layers: "fast" };
+let choice: Readonly<KernelChoice> = { matMulGrad: "transposeFree", layers: "fast", native: false };
 
 /** The kernels in use. */
 export function kernelChoice(): Readonly<KernelChoice> {

@@ -20,6 +20,7 @@ import {
   rmsNormClosedForm,
   siluGateClosedForm,
 } from "../backend/fast_layers.ts";
+import { rmsNormNative, siluGateNative } from "../backend/native.ts";
 import { type Fused, fusedParts, fusedWhole } from "./fused.ts";
 
 /**
@@ -59,7 +60,8 @@ export function embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
  * with a closed-form gradient.
  */
 export function rmsNorm(x: tf.Tensor, eps: number): tf.Tensor {
-  if (kernelChoice().layers === "fast") return rmsNormClosedForm(x, eps);
+  const { layers, native } = kernelChoice();
+  if (layers === "fast") return native ? rmsNormNative(x, eps) : rmsNormClosedForm(x, eps);
   return tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)));
 }
 
@@ -74,9 +76,12 @@ export function rmsNorm(x: tf.Tensor, eps: number): tf.Tensor {
 export function swiglu(x: tf.Tensor, gateUp: Fused, down: tf.Tensor): tf.Tensor {
   const [wGate, wUp] = fusedParts(gateUp, 2) as [tf.Tensor, tf.Tensor];
   const gate = linear(x, wGate), up = linear(x, wUp);
-  const hidden = kernelChoice().layers === "fast"
-    ? siluGateClosedForm(gate, up)
-    : tf.mul(tf.mul(gate, tf.sigmoid(gate)), up);
+  const { layers, native } = kernelChoice();
+  const hidden = layers === "readable"
+    ? tf.mul(tf.mul(gate, tf.sigmoid(gate)), up)
+    : native
+    ? siluGateNative(gate, up)
+    : siluGateClosedForm(gate, up);
   return linear(hidden, down);
 }
 
@@ -101,12 +106,40 @@ export function ropeTables(
   return { cos: tf.tensor2d(cos, [length, headDim]), sin: tf.tensor2d(sin, [length, headDim]) };
 }
 
-/** Rotary embedding on [B, H, L, hd]: x*cos + rotate_half(x)*sin, rotate_half(x) = [-x2, x1]. */
+/**
+ * Rotary embedding on [B, H, L, hd]: x*cos + rotate_half(x)*sin, rotate_half(x) = [-x2, x1].
+ * With the fast layers, rotate_half is a product with a signed permutation
+ * matrix: the same numbers (each output is one input times ±1), where wasm's
+ * split and concat along the last axis took 26% of an attention step at the
+ * study shape (`deno task bench --profile`).
+ */
 export function applyRope(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor4D {
   const half = x.shape[3] / 2;
-  const [x1, x2] = tf.split(x, [half, half], 3) as [tf.Tensor4D, tf.Tensor4D];
-  const rotated = tf.concat([tf.neg(x2), x1], 3);
+  let rotated: tf.Tensor;
+  if (kernelChoice().layers === "fast") {
+    rotated = linear(x, tf.tensor2d(rotateHalfMatrix(x.shape[3]), [2 * half, 2 * half]));
+  } else {
+    const [x1, x2] = tf.split(x, [half, half], 3) as [tf.Tensor4D, tf.Tensor4D];
+    rotated = tf.concat([tf.neg(x2), x1], 3);
+  }
   return tf.add(tf.mul(x, cos), tf.mul(rotated, sin)) as tf.Tensor4D;
+}
+
+const rotateHalfMatrices = new Map<number, Float32Array>();
+
+/** P with x·P = rotate_half(x) = [-x2, x1] for rows x of `hd` values. */
+function rotateHalfMatrix(hd: number): Float32Array {
+  let p = rotateHalfMatrices.get(hd);
+  if (!p) {
+    p = new Float32Array(hd * hd);
+    const half = hd / 2;
+    for (let i = 0; i < half; i++) {
+      p[(i + half) * hd + i] = -1; // output i takes -x2[i]
+      p[i * hd + i + half] = 1; // output half + i takes x1[i]
+    }
+    rotateHalfMatrices.set(hd, p);
+  }
+  return p;
 }
 
 /**

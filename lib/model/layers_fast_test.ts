@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { assert } from "../util/assert.ts";
+import { assert, assertEquals } from "../util/assert.ts";
 import { chooseKernels, useBackend } from "../backend/mod.ts";
-import { attention, rmsNorm, ropeTables, swiglu } from "./layers.ts";
+import { applyRope, attention, rmsNorm, ropeTables, swiglu } from "./layers.ts";
 
 await useBackend("wasm");
 
@@ -69,4 +69,12 @@ Deno.test("attention() with q, k, v projected one by one equals the fused 5-D la
     const d = await relDiff(fast.grads[i]!, stock.grads[i]!);
     assert(d < 1e-5, `gradient ${i} differs by ${d}`);
   }
+});
+
+Deno.test("applyRope() with rotate_half as a signed permutation product gives the split-and-concat numbers exactly, gradient too", async () => {
+  const x = tf.randomNormal([2, 3, 5, 8], 0, 3, "float32", 18) as tf.Tensor4D;
+  const { cos, sin } = ropeTables(5, 8, 10000);
+  const { fast, stock } = bothWays(([a]) => applyRope(a as tf.Tensor4D, cos, sin), [x]);
+  assertEquals(await fast.value.data(), await stock.value.data());
+  assertEquals(await fast.grads[0]!.data(), await stock.grads[0]!.data());
 });

@@ -11,7 +11,13 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type BackendInfo, type BackendName, type BlasMode, useBackend } from "../backend/mod.ts";
+import {
+  type BackendInfo,
+  type BackendName,
+  type BlasMode,
+  type NativeMode,
+  useBackend,
+} from "../backend/mod.ts";
 import { ALIASES, type Config, configKeys, findKey, resolveConfig } from "./config.ts";
 
 /** A command's own flags: name -> kind. */
@@ -82,6 +88,7 @@ export function backendFromArgs(p: Parsed): Promise<BackendInfo> {
   return useBackend(p.overrides.backend as BackendName | undefined, {
     threads: Number(p.overrides.threads ?? 0),
     blas: (p.overrides.blas as BlasMode | undefined) ?? "auto",
+    native: (p.overrides.native as NativeMode | undefined) ?? "auto",
   });
 }
 

@@ -10,13 +10,19 @@
  */
 import { dataProblems, dataShape, defaultDataConfig } from "../data/config.ts";
 import { defaultModelConfig, MODEL_CHOICES, modelProblems } from "../model/config.ts";
-import { BACKENDS, BLAS_MODES, defaultBackend } from "../backend/mod.ts";
+import { BACKENDS, BLAS_MODES, defaultBackend, NATIVE_MODES } from "../backend/mod.ts";
 import { type Config, defaultTrainConfig, type RunConfig } from "../train/config.ts";
 import { type PresetName, PRESETS, presets } from "./presets.ts";
 
 export type { Config, RunConfig } from "../train/config.ts";
 
-export const defaultRunConfig: RunConfig = { seed: 0, backend: "wasm", threads: 0, blas: "auto" };
+export const defaultRunConfig: RunConfig = {
+  seed: 0,
+  backend: "wasm",
+  threads: 0,
+  blas: "auto",
+  native: "auto",
+};
 
 const defaults: Config = {
   model: defaultModelConfig,
@@ -47,6 +53,7 @@ const CHOICES: Record<string, readonly (string | number)[]> = {
   size: [4, 6, 9],
   backend: BACKENDS,
   blas: BLAS_MODES,
+  native: NATIVE_MODES,
 };
 
 type Section = keyof Config;
@@ -218,6 +225,7 @@ const SCHEDULE_KEYS = [
   "logEvery",
   "threads",
   "blas",
+  "native",
 ];
 
 /** Differences that forbid resuming `saved` as `cfg` ("key: a -> b"). */

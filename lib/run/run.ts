@@ -248,8 +248,8 @@ function summarize(step: number, r: LoopResult, params: number, backend: string)
 /** Trains one model as `cfg` says; returns the final held-out metrics. */
 export async function trainRun(config: Config, opts: RunOptions = {}): Promise<RunSummary> {
   const emit = opts.onEvent ?? (() => {});
-  const { threads, blas } = config.run;
-  const backend = await useBackend(config.run.backend, { threads, blas });
+  const { threads, blas, native } = config.run;
+  const backend = await useBackend(config.run.backend, { threads, blas, native });
   const progress = (what: string, done: number, total: number) =>
     emit({ kind: "data", what, done, total });
   const data = opts.data ?? await loadTaskData(config.data, config.run.seed, progress);

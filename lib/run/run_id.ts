@@ -20,12 +20,12 @@ function canonical(v: unknown): string {
 
 /**
  * Settings that never change a number a run reports: how many threads or
- * which BLAS multiply (fp32 rounding aside), how often it checkpoints or logs,
+ * which BLAS multiply or whether SwiGLU runs natively (fp32 rounding aside), how often it checkpoints or logs,
  * and the memory limit (which only refuses a run). They are left out of the
  * hash, so a run found by its config is found whatever they were.
  */
 const NOT_HASHED: Partial<Record<keyof Config, readonly string[]>> = {
-  run: ["threads", "blas"],
+  run: ["threads", "blas", "native"],
   train: ["checkpointEvery", "logEvery", "memoryLimitMb"],
 };
 

@@ -7,7 +7,7 @@
 import type { DataConfig } from "../data/config.ts";
 import type { ModelConfig } from "../model/config.ts";
 import type { LossKind } from "../model/losses.ts";
-import type { BackendName, BlasMode } from "../backend/mod.ts";
+import type { BackendName, BlasMode, NativeMode } from "../backend/mod.ts";
 import type { OptimizerKind } from "./optim.ts";
 
 /** How the trainer learns. */
@@ -114,6 +114,8 @@ export interface RunConfig {
   threads: number;
   /** wasm: matrix products on OpenBLAS where installed ("auto"), always ("on") or never ("off"). */
   blas: BlasMode;
+  /** wasm: SwiGLU and RMSNorm as fused native kernels where a C compiler builds them ("auto"), always ("on") or never ("off"). */
+  native: NativeMode;
 }
 
 /** Everything a run needs. */

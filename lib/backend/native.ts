@@ -1,0 +1,265 @@
+/**
+ * Fused elementwise kernels in C (native/kernels.c), compiled on first use
+ * with the machine's C compiler and called through Deno's FFI directly on the
+ * wasm backend's heap, as blas.ts does for the matrix products.
+ *
+ * Why native code: the elementwise work around the products is memory-bound,
+ * and tfjs runs it as one kernel per operation, each reading and writing the
+ * whole tensor. SwiGLU's silu(gate)·up and its gradient took 9 kernels and
+ * about 23% of a training step at the study shape (`deno task bench
+ * --profile`); fused, they are 2 passes. RMSNorm (5 kernels forward, 5
+ * backward, each also paying tfjs's per-kernel overhead) is 1 each way. The library is built once per
+ * machine, source and compiler into `$TRM_NATIVE_CACHE` (default
+ * `~/.cache/trm-kit`), with `-march=native`, so it is never shared between
+ * different CPUs. Without a compiler (`$CC`, else `cc`) the kit keeps tfjs's
+ * kernels (fast_layers.ts): the same values within fp32 rounding
+ * (native_test.ts).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { runCommand } from "../util/command.ts";
+
+/** What {@link enableNative} set up, recorded with every run. */
+export interface NativeInfo {
+  /** The compiled library. */
+  library: string;
+  /** The compiler's first line of `--version`. */
+  compiler: string;
+}
+
+const SYMBOLS = {
+  trm_silu_gate: { parameters: ["pointer", "pointer", "pointer", "i64"], result: "void" },
+  trm_silu_gate_grad: {
+    parameters: ["pointer", "pointer", "pointer", "pointer", "pointer", "i64"],
+    result: "void",
+  },
+  trm_rms_norm: {
+    parameters: ["pointer", "pointer", "pointer", "i64", "i64", "f32"],
+    result: "void",
+  },
+  trm_rms_norm_grad: {
+    parameters: ["pointer", "pointer", "pointer", "pointer", "i64", "i64"],
+    result: "void",
+  },
+} as const;
+
+/** Kernel names registered for the wasm backend. */
+export const NATIVE_KERNELS = {
+  siluGate: "TrmSiluGate",
+  siluGateGrad: "TrmSiluGateGrad",
+  rmsNorm: "TrmRmsNorm",
+  rmsNormGrad: "TrmRmsNormGrad",
+} as const;
+
+const SOURCE = new URL("./native/kernels.c", import.meta.url);
+
+let active: { info: NativeInfo; lib: Deno.DynamicLibrary<typeof SYMBOLS> } | undefined;
+
+/** The native kernels in use, if {@link enableNative} succeeded. */
+export function nativeInfo(): NativeInfo | undefined {
+  return active?.info;
+}
+
+function flags(): string[] {
+  const cpu = Deno.build.arch === "aarch64" ? "-mcpu=native" : "-march=native";
+  return ["-O3", cpu, "-fno-math-errno", "-fno-trapping-math", "-shared", "-fPIC"];
+}
+
+function cacheDir(): string {
+  const env = Deno.env.get("TRM_NATIVE_CACHE");
+  if (env) return env;
+  const base = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "."}/.cache`;
+  return `${base}/trm-kit`;
+}
+
+/** What makes a build unique to this machine: its CPU (model and features) and name. */
+function machineKey(): string {
+  let cpu = "";
+  try {
+    const info = Deno.readTextFileSync("/proc/cpuinfo");
+    cpu = ["model name", "flags"].map((k) => info.match(new RegExp(`^${k}\\s*:.*$`, "m"))?.[0])
+      .join("\n");
+  } catch { /* not Linux: the hostname and arch stand for the CPU */ }
+  return `${Deno.build.target}\n${Deno.hostname()}\n${cpu}`;
+}
+
+async function sha256(text: string): Promise<string> {
+  const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Compiles kernels.c for this machine with `cc` (default `$CC`, else `cc`)
+ * unless a build of the same source is cached; returns where it is.
+ */
+export async function buildNative(cc = Deno.env.get("CC") || "cc"): Promise<NativeInfo> {
+  const version = await runCommand(cc, ["--version"]);
+  if (!version.ok) {
+    throw new Error(`no C compiler (${cc}) for the native kernels: ${version.err.trim()}`);
+  }
+  const compiler = version.out.split("\n")[0]!.trim();
+  const source = await Deno.readTextFile(SOURCE);
+  const key = await sha256([source, compiler, flags().join(" "), machineKey()].join("\n---\n"));
+  const ext = Deno.build.os === "darwin" ? "dylib" : Deno.build.os === "windows" ? "dll" : "so";
+  const dir = cacheDir();
+  const library = `${dir}/kernels-${key.slice(0, 16)}.${ext}`;
+  try {
+    Deno.statSync(library);
+    return { library, compiler };
+  } catch { /* not built yet */ }
+  await Deno.mkdir(dir, { recursive: true });
+  // Built under a private name and renamed: runs that start together never load half a file.
+  const tmp = `${library}.${Deno.pid}.tmp`;
+  const r = await runCommand(cc, [...flags(), "-o", tmp, SOURCE.pathname]);
+  if (!r.ok) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new Error(`${cc} could not build ${SOURCE.pathname}:\n${r.err.trim()}`);
+  }
+  await Deno.rename(tmp, library);
+  return { library, compiler };
+}
+
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  dataIdMap: { get(id: unknown): { memoryOffset: number } };
+  wasm: { HEAPU8: Uint8Array };
+}
+
+/** Pointers to the heap of the wasm backend: read after every makeOutput, which can grow it. */
+function pointers(backend: WasmBackend, ts: tf.TensorInfo[]): Deno.PointerValue[] {
+  const base = Deno.UnsafePointer.of(backend.wasm.HEAPU8 as Uint8Array<ArrayBuffer>)!;
+  return ts.map((t) =>
+    Deno.UnsafePointer.offset(base, backend.dataIdMap.get(t.dataId).memoryOffset)
+  );
+}
+
+function float32(kernel: string, ts: tf.TensorInfo[], shape = ts[0]!.shape): void {
+  for (const t of ts) {
+    if (t.dtype !== "float32" || t.shape.join(",") !== shape.join(",")) {
+      throw new Error(`${kernel}: inputs must be float32 tensors of shape [${shape}]`);
+    }
+  }
+}
+
+function register(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
+  const size = (t: tf.TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
+  tf.registerKernel({
+    kernelName: NATIVE_KERNELS.siluGate,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend }) => {
+      const { gate, up } = inputs as { gate: tf.TensorInfo; up: tf.TensorInfo };
+      float32(NATIVE_KERNELS.siluGate, [gate, up]);
+      const b = backend as unknown as WasmBackend;
+      const out = b.makeOutput(gate.shape, "float32");
+      const [g, u, o] = pointers(b, [gate, up, out]);
+      lib.symbols.trm_silu_gate(g!, u!, o!, BigInt(size(gate)));
+      return out;
+    },
+  });
+  tf.registerKernel({
+    kernelName: NATIVE_KERNELS.siluGateGrad,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend }) => {
+      const { dy, gate, up } = inputs as Record<"dy" | "gate" | "up", tf.TensorInfo>;
+      float32(NATIVE_KERNELS.siluGateGrad, [dy, gate, up]);
+      const b = backend as unknown as WasmBackend;
+      const dGate = b.makeOutput(gate.shape, "float32");
+      const dUp = b.makeOutput(gate.shape, "float32");
+      const [d, g, u, dg, du] = pointers(b, [dy, gate, up, dGate, dUp]);
+      lib.symbols.trm_silu_gate_grad(d!, g!, u!, dg!, du!, BigInt(size(gate)));
+      return [dGate, dUp];
+    },
+  });
+  // RMSNorm over the last axis: outputs y and r = 1/rms per row ([..., 1]).
+  const rowsOf = (t: tf.TensorInfo) => BigInt(size(t) / t.shape.at(-1)!);
+  tf.registerKernel({
+    kernelName: NATIVE_KERNELS.rmsNorm,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x } = inputs as { x: tf.TensorInfo };
+      float32(NATIVE_KERNELS.rmsNorm, [x]);
+      const b = backend as unknown as WasmBackend;
+      const y = b.makeOutput(x.shape, "float32");
+      const r = b.makeOutput([...x.shape.slice(0, -1), 1], "float32");
+      const [xp, yp, rp] = pointers(b, [x, y, r]);
+      const eps = (attrs as { eps: number }).eps;
+      lib.symbols.trm_rms_norm(xp!, yp!, rp!, rowsOf(x), BigInt(x.shape.at(-1)!), eps);
+      return [y, r];
+    },
+  });
+  tf.registerKernel({
+    kernelName: NATIVE_KERNELS.rmsNormGrad,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend }) => {
+      const { dy, y, r } = inputs as Record<"dy" | "y" | "r", tf.TensorInfo>;
+      float32(NATIVE_KERNELS.rmsNormGrad, [dy, y]);
+      float32(NATIVE_KERNELS.rmsNormGrad, [r], [...y.shape.slice(0, -1), 1]);
+      const b = backend as unknown as WasmBackend;
+      const dx = b.makeOutput(y.shape, "float32");
+      const [d, yp, rp, dxp] = pointers(b, [dy, y, r, dx]);
+      lib.symbols.trm_rms_norm_grad(d!, yp!, rp!, dxp!, rowsOf(y), BigInt(y.shape.at(-1)!));
+      return dx;
+    },
+  });
+}
+
+/**
+ * Builds (or finds) the native kernels and registers them for the wasm
+ * backend, once per process. Throws, changing nothing, when they cannot be
+ * built or loaded.
+ */
+export async function enableNative(): Promise<NativeInfo> {
+  if (active) return active.info;
+  const info = await buildNative();
+  const lib = Deno.dlopen(info.library, SYMBOLS);
+  register(lib);
+  active = { info, lib };
+  return info;
+}
+
+/** Whether the native kernels run on the active backend. */
+export function nativeOnActiveBackend(): boolean {
+  return active !== undefined &&
+    tf.getKernel(NATIVE_KERNELS.siluGate, tf.getBackend()) !== undefined;
+}
+
+/** silu(gate)·up and its gradient, each one native kernel. */
+export const siluGateNative = tf.customGrad(
+  ((gate: tf.Tensor, up: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([gate, up]);
+    return {
+      value: tf.engine().runKernel(NATIVE_KERNELS.siluGate, { gate, up }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(NATIVE_KERNELS.siluGateGrad, {
+          dy,
+          gate: saved[0]!,
+          up: saved[1]!,
+        }) as tf.Tensor[],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0],
+) as unknown as (gate: tf.Tensor, up: tf.Tensor) => tf.Tensor;
+
+/** RMSNorm over the last axis (no scale) and its gradient, each one native kernel. */
+export function rmsNormNative(x: tf.Tensor, eps: number): tf.Tensor {
+  const f = tf.customGrad(
+    ((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+      const [y, r] = tf.engine().runKernel(
+        NATIVE_KERNELS.rmsNorm,
+        { x: xi },
+        { eps } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor[];
+      save([y!, r!]);
+      return {
+        value: y!,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+          tf.engine().runKernel(NATIVE_KERNELS.rmsNormGrad, {
+            dy,
+            y: saved[0]!,
+            r: saved[1]!,
+          }) as tf.Tensor,
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0],
+  ) as unknown as (x: tf.Tensor) => tf.Tensor;
+  return f(x);
+}

@@ -1,0 +1,151 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { resolveConfig } from "../run/config.ts";
+import { loadTaskData } from "../data/datasets.ts";
+import { Sampler } from "../data/sampling.ts";
+import { Trainer } from "../train/trainer.ts";
+import { assert, assertRejects } from "../util/assert.ts";
+import { useBackend } from "./backend.ts";
+import { rmsNormClosedForm, siluGateClosedForm } from "./fast_layers.ts";
+import { kernelChoice } from "./kernels.ts";
+import {
+  buildNative,
+  enableNative,
+  NATIVE_KERNELS,
+  nativeInfo,
+  rmsNormNative,
+  siluGateNative,
+} from "./native.ts";
+
+await useBackend("wasm", { native: "off" });
+
+/** Whether a C compiler builds the kernels here; the tests that need them are ignored where not. */
+const available = await enableNative().then(() => true, () => false);
+const needsNative = { ignore: !available, sanitizeResources: false };
+
+/** Max |a − b| over max |b|. */
+async function relDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  const [x, y] = [await a.data(), await b.data()];
+  let d = 0, m = 1e-12;
+  for (let i = 0; i < y.length; i++) {
+    d = Math.max(d, Math.abs(x[i]! - y[i]!));
+    m = Math.max(m, Math.abs(y[i]!));
+  }
+  return d / m;
+}
+
+/** Value and both gradients of sum(sin(f(gate, up))). */
+function valueAndGrads(
+  f: (g: tf.Tensor, u: tf.Tensor) => tf.Tensor,
+  gate: tf.Tensor,
+  up: tf.Tensor,
+) {
+  const r = tf.valueAndGrads((g: tf.Tensor, u: tf.Tensor) => tf.sum(tf.sin(f(g, u))) as tf.Scalar)([
+    gate,
+    up,
+  ]);
+  return [f(gate, up), ...r.grads];
+}
+
+Deno.test(
+  "native silu(gate)·up and its gradient equal tfjs's kernels within fp32 rounding",
+  needsNative,
+  async () => {
+    // Gates from -40 to 40 (past where sigmoid saturates in fp32), odd sizes (vector tails).
+    const gate = tf.mul(tf.randomNormal([3, 7, 37], 0, 1, "float32", 3), tf.linspace(0.1, 40, 37));
+    const up = tf.randomNormal([3, 7, 37], 0, 1, "float32", 4);
+    const native = valueAndGrads(siluGateNative, gate, up);
+    const tfjs = valueAndGrads(siluGateClosedForm, gate, up);
+    for (const [i, what] of ["value", "d gate", "d up"].entries()) {
+      const d = await relDiff(native[i]!, tfjs[i]!);
+      assert(d < 2e-6, `${what} differs by ${d}`);
+    }
+    // Not trivially equal: the gradients are not zero.
+    assert((await tf.max(tf.abs(native[1]!)).data())[0]! > 1e-2);
+  },
+);
+
+Deno.test(
+  "native silu(gate)·up saturates like the exact function at large |gate|",
+  needsNative,
+  async () => {
+    const gate = tf.tensor1d([-1000, -100, -20, 0, 20, 100, 1000]);
+    const up = tf.onesLike(gate);
+    const out = await siluGateNative(gate, up).data();
+    const exact = [-1000, -100, -20, 0, 20, 100, 1000].map((g) => g / (1 + Math.exp(-g)));
+    for (let i = 0; i < exact.length; i++) {
+      assert(
+        Math.abs(out[i]! - exact[i]!) <= 1e-6 * Math.max(1, Math.abs(exact[i]!)),
+        `${i}: ${out[i]} vs ${exact[i]}`,
+      );
+    }
+  },
+);
+
+Deno.test(
+  "native RMSNorm and its gradient equal tfjs's kernels within fp32 rounding",
+  needsNative,
+  async () => {
+    // Rows of 64 (8-lane sums), 40 and 13 (tails), scales from 1e-3 to 1e3.
+    for (const d of [64, 40, 13]) {
+      const x = tf.mul(tf.randomNormal([5, 9, d], 0, 1, "float32", d), tf.linspace(1e-3, 1e3, d));
+      const grads = (f: (x: tf.Tensor) => tf.Tensor) => {
+        const r = tf.valueAndGrad((a: tf.Tensor) => tf.sum(tf.sin(tf.mul(f(a), 2))) as tf.Scalar)(
+          x,
+        );
+        return [f(x), r.grad];
+      };
+      const native = grads((a) => rmsNormNative(a, 1e-5));
+      const tfjs = grads((a) => rmsNormClosedForm(a, 1e-5));
+      for (const [i, what] of ["value", "gradient"].entries()) {
+        const diff = await relDiff(native[i]!, tfjs[i]!);
+        assert(diff < 2e-6, `d=${d}: ${what} differs by ${diff}`);
+      }
+      assert((await tf.max(tf.abs(native[1]!)).data())[0]! > 1e-4);
+    }
+  },
+);
+
+Deno.test(
+  "useBackend turns the native kernels on and off, and records them",
+  needsNative,
+  async () => {
+    const on = await useBackend("wasm", { native: "on" });
+    assert(kernelChoice().native && on.native?.library === nativeInfo()?.library);
+    assert(tf.getKernel(NATIVE_KERNELS.siluGate, "wasm") !== undefined);
+    const off = await useBackend("wasm", { native: "off" });
+    assert(!kernelChoice().native && off.native === undefined);
+  },
+);
+
+Deno.test(
+  "training steps with native SwiGLU match tfjs's within fp32 rounding",
+  needsNative,
+  async () => {
+    const cfg = resolveConfig("smoke", { mixer: "mlp", steps: 3 });
+    const data = await loadTaskData(cfg.data, 0);
+    const losses = async (native: "on" | "off") => {
+      await useBackend("wasm", { native });
+      const trainer = new Trainer(cfg, new Sampler(data.train, { augment: false, seed: 0 }));
+      try {
+        const out: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const r = trainer.trainStep();
+          out.push((await r.data())[0]!);
+          r.dispose();
+        }
+        return out;
+      } finally {
+        trainer.dispose();
+      }
+    };
+    const [a, b] = [await losses("on"), await losses("off")];
+    await useBackend("wasm", { native: "off" });
+    for (let i = 0; i < a.length; i++) {
+      assert(Math.abs(a[i]! - b[i]!) < 1e-4 * Math.abs(b[i]!), `step ${i + 1}: ${a[i]} vs ${b[i]}`);
+    }
+  },
+);
+
+Deno.test("buildNative says plainly when there is no compiler", async () => {
+  await assertRejects(() => buildNative("/nonexistent/cc"), "no C compiler");
+});
