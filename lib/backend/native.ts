@@ -19,6 +19,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { runCommand } from "../util/command.ts";
+import { cpuInfoLine } from "../util/machine.ts";
 
 /** What {@link enableNative} set up, recorded with every run. */
 export interface NativeInfo {
@@ -75,12 +76,8 @@ function cacheDir(): string {
 
 /** What makes a build unique to this machine: its CPU (model and features) and name. */
 function machineKey(): string {
-  let cpu = "";
-  try {
-    const info = Deno.readTextFileSync("/proc/cpuinfo");
-    cpu = ["model name", "flags"].map((k) => info.match(new RegExp(`^${k}\\s*:.*$`, "m"))?.[0])
-      .join("\n");
-  } catch { /* not Linux: the hostname and arch stand for the CPU */ }
+  // Off Linux the hostname and target stand for the CPU.
+  const cpu = ["model name", "flags"].map((k) => cpuInfoLine(k) ?? "").join("\n");
   return `${Deno.build.target}\n${Deno.hostname()}\n${cpu}`;
 }
 

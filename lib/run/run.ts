@@ -26,6 +26,7 @@ import type { BestEval, EvalExtra } from "../train/scores.ts";
 import { Trainer } from "../train/trainer.ts";
 import { type Config, resumeDiff, withData } from "./config.ts";
 import { exists, writeFileAtomic } from "../util/fs.ts";
+import { machine } from "../util/machine.ts";
 
 /** What a run reports while it works. */
 export type RunEvent =
@@ -273,6 +274,7 @@ export async function trainRun(config: Config, opts: RunOptions = {}): Promise<R
         config: cfg,
         seed: cfg.run.seed,
         backend,
+        machine: machine(),
         params,
         data: data.source,
         memory,

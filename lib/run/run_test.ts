@@ -2,6 +2,7 @@ import { assert, assertEquals, assertRejects } from "../util/assert.ts";
 import { resolveConfig } from "./config.ts";
 import { type RunEvent, trainRun } from "./run.ts";
 import { loadModel } from "./load.ts";
+import { machine } from "../util/machine.ts";
 
 const cfg = resolveConfig("smoke", {
   steps: 10,
@@ -23,6 +24,7 @@ Deno.test("trainRun() writes config, metrics, checkpoint and summary; an interru
   assertEquals(record.backend.name, "wasm");
   assert(typeof record.code === "string" && record.seed === 0);
   assertEquals(record.libraries["@tensorflow/tfjs-core"], "4.22.0");
+  assertEquals(record.machine, machine());
   const m = await lines(`${dir}/full/metrics.jsonl`);
   assertEquals(m.map((l) => `${l.kind}@${l.step}`), ["train@5", "train@10", "final@10"]);
 

@@ -5,5 +5,6 @@
  */
 export * from "./assert.ts";
 export * from "./fs.ts";
+export * from "./machine.ts";
 export * from "./prng.ts";
 export * from "./safetensors.ts";
