@@ -23,8 +23,9 @@ export interface KernelChoice {
    */
   layers: "fast" | "readable";
   /**
-   * With `fast` layers on wasm: SwiGLU and RMSNorm as one fused native kernel
-   * forward and one backward each (native.ts) instead of tfjs's chains.
+   * With `fast` layers on wasm: SwiGLU, RMSNorm and attention's scaled
+   * softmax as one fused native kernel forward and one backward each
+   * (native.ts) instead of tfjs's chains.
    * `useBackend` sets it only where the kernels are built and registered.
    */
   native: boolean;

@@ -8,7 +8,8 @@
  * whole tensor. SwiGLU's silu(gate)·up and its gradient took 9 kernels and
  * about 23% of a training step at the study shape (`deno task bench
  * --profile`); fused, they are 2 passes. RMSNorm (5 kernels forward, 5
- * backward, each also paying tfjs's per-kernel overhead) is 1 each way. The library is built once per
+ * backward, each also paying tfjs's per-kernel overhead) is 1 each way, and
+ * so is attention's scaled softmax. The library is built once per
  * machine, source and compiler into `$TRM_NATIVE_CACHE` (default
  * `~/.cache/trm-kit`), with `-march=native`, so it is never shared between
  * different CPUs. Without a compiler (`$CC`, else `cc`) the kit keeps tfjs's
@@ -43,6 +44,11 @@ const SYMBOLS = {
     parameters: ["pointer", "pointer", "pointer", "pointer", "i64", "i64"],
     result: "void",
   },
+  trm_softmax: { parameters: ["pointer", "pointer", "i64", "i64", "f32"], result: "void" },
+  trm_softmax_grad: {
+    parameters: ["pointer", "pointer", "pointer", "i64", "i64", "f32"],
+    result: "void",
+  },
 } as const;
 
 /** Kernel names registered for the wasm backend. */
@@ -51,6 +57,8 @@ export const NATIVE_KERNELS = {
   siluGateGrad: "TrmSiluGateGrad",
   rmsNorm: "TrmRmsNorm",
   rmsNormGrad: "TrmRmsNormGrad",
+  softmax: "TrmSoftmax",
+  softmaxGrad: "TrmSoftmaxGrad",
 } as const;
 
 const SOURCE = new URL("./native/kernels.c", import.meta.url);
@@ -199,6 +207,35 @@ function register(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
       return dx;
     },
   });
+  // Softmax of scale·x over the last axis (attention's scores), and its gradient from y.
+  tf.registerKernel({
+    kernelName: NATIVE_KERNELS.softmax,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x } = inputs as { x: tf.TensorInfo };
+      float32(NATIVE_KERNELS.softmax, [x]);
+      const b = backend as unknown as WasmBackend;
+      const y = b.makeOutput(x.shape, "float32");
+      const [xp, yp] = pointers(b, [x, y]);
+      const { scale } = attrs as { scale: number };
+      lib.symbols.trm_softmax(xp!, yp!, rowsOf(x), BigInt(x.shape.at(-1)!), scale);
+      return y;
+    },
+  });
+  tf.registerKernel({
+    kernelName: NATIVE_KERNELS.softmaxGrad,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { dy, y } = inputs as Record<"dy" | "y", tf.TensorInfo>;
+      float32(NATIVE_KERNELS.softmaxGrad, [dy, y]);
+      const b = backend as unknown as WasmBackend;
+      const dx = b.makeOutput(y.shape, "float32");
+      const [d, yp, dxp] = pointers(b, [dy, y, dx]);
+      const { scale } = attrs as { scale: number };
+      lib.symbols.trm_softmax_grad(d!, yp!, dxp!, rowsOf(y), BigInt(y.shape.at(-1)!), scale);
+      return dx;
+    },
+  });
 }
 
 /**
@@ -255,6 +292,27 @@ export function rmsNormNative(x: tf.Tensor, eps: number): tf.Tensor {
             y: saved[0]!,
             r: saved[1]!,
           }) as tf.Tensor,
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0],
+  ) as unknown as (x: tf.Tensor) => tf.Tensor;
+  return f(x);
+}
+
+/** softmax(scale·x) over the last axis and its gradient, each one native kernel. */
+export function softmaxNative(x: tf.Tensor, scale: number): tf.Tensor {
+  const attrs = { scale } as unknown as tf.NamedAttrMap;
+  const f = tf.customGrad(
+    ((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+      const y = tf.engine().runKernel(NATIVE_KERNELS.softmax, { x: xi }, attrs) as tf.Tensor;
+      save([y]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+          tf.engine().runKernel(
+            NATIVE_KERNELS.softmaxGrad,
+            { dy, y: saved[0]! },
+            attrs,
+          ) as tf.Tensor,
       };
     }) as unknown as Parameters<typeof tf.customGrad>[0],
   ) as unknown as (x: tf.Tensor) => tf.Tensor;

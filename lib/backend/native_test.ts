@@ -14,6 +14,7 @@ import {
   nativeInfo,
   rmsNormNative,
   siluGateNative,
+  softmaxNative,
 } from "./native.ts";
 
 await useBackend("wasm", { native: "off" });
@@ -99,6 +100,34 @@ Deno.test(
       for (const [i, what] of ["value", "gradient"].entries()) {
         const diff = await relDiff(native[i]!, tfjs[i]!);
         assert(diff < 2e-6, `d=${d}: ${what} differs by ${diff}`);
+      }
+      assert((await tf.max(tf.abs(native[1]!)).data())[0]! > 1e-4);
+    }
+  },
+);
+
+Deno.test(
+  "native softmax(scale·x) and its gradient equal tfjs's kernels within fp32 rounding",
+  needsNative,
+  async () => {
+    // Rows of 40 (tails after 8-lane blocks), 16 and 3; scores up to ±200 after scaling.
+    for (const d of [40, 16, 3]) {
+      const x = tf.mul(
+        tf.randomNormal([4, 3, 7, d], 0, 1, "float32", d),
+        tf.linspace(0.01, 400, d),
+      );
+      const grads = (f: (x: tf.Tensor) => tf.Tensor) => {
+        const w = tf.randomNormal(x.shape, 0, 1, "float32", 99);
+        const r = tf.valueAndGrad((a: tf.Tensor) => tf.sum(tf.mul(f(a), w)) as tf.Scalar)(x);
+        return [f(x), r.grad];
+      };
+      const native = grads((a) => softmaxNative(a, 0.5));
+      const tfjs = grads((a) => tf.softmax(tf.mul(a, 0.5)));
+      // Saturated rows cancel in dy - sum(dy·y): at d=3 both gradients are 2e-5
+      // (relative to the largest) from a float64 reference, the same distance.
+      for (const [i, what, tol] of [[0, "value", 2e-6], [1, "gradient", 1e-4]] as const) {
+        const diff = await relDiff(native[i]!, tfjs[i]!);
+        assert(diff < tol, `d=${d}: ${what} differs by ${diff}`);
       }
       assert((await tf.max(tf.abs(native[1]!)).data())[0]! > 1e-4);
     }

@@ -20,7 +20,7 @@ import {
   rmsNormClosedForm,
   siluGateClosedForm,
 } from "../backend/fast_layers.ts";
-import { rmsNormNative, siluGateNative } from "../backend/native.ts";
+import { rmsNormNative, siluGateNative, softmaxNative } from "../backend/native.ts";
 import { type Fused, fusedParts, fusedWhole } from "./fused.ts";
 
 /**
@@ -176,8 +176,12 @@ export function attention(
     q = applyRope(q, rope.cos, rope.sin);
     k = applyRope(k, rope.cos, rope.sin);
   }
-  const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd)); // [B, H, L, L]
-  const ctx = tf.matMul(tf.softmax(scores), v); // [B, H, L, hd]
+  const scores = tf.matMul(q, k, false, true); // [B, H, L, L]
+  const { layers, native } = kernelChoice();
+  const probs = layers === "fast" && native
+    ? softmaxNative(scores, 1 / Math.sqrt(hd))
+    : tf.softmax(tf.mul(scores, 1 / Math.sqrt(hd)));
+  const ctx = tf.matMul(probs, v); // [B, H, L, hd]
   const merged = tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [b, l, d]);
   return linear(merged, out) as tf.Tensor3D;
 }

@@ -104,3 +104,63 @@ void trm_rms_norm_grad(const float* restrict dy, const float* restrict y, const 
     for (j = 0; j < d; j++) dxr[j] = inv * (dyr[j] - yr[j] * mean);
   }
 }
+
+/*
+ * Softmax over rows of d values of scale * x (attention's scaled scores):
+ * y = exp(s - max s) / sum exp(s - max s), s = scale * x.
+ */
+void trm_softmax(const float* restrict x, float* restrict y, int64_t rows, int64_t d,
+                 float scale) {
+  for (int64_t row = 0; row < rows; row++) {
+    const float* xr = x + row * d;
+    float* yr = y + row * d;
+    float top = xr[0];
+    int64_t j = 0;
+    if (d >= 8) {
+      float tops[8];
+      for (int l = 0; l < 8; l++) tops[l] = xr[l];
+      for (j = 8; j + 8 <= d; j += 8) {
+        for (int l = 0; l < 8; l++) tops[l] = xr[j + l] > tops[l] ? xr[j + l] : tops[l];
+      }
+      for (int l = 0; l < 8; l++) top = tops[l] > top ? tops[l] : top;
+    }
+    for (; j < d; j++) top = xr[j] > top ? xr[j] : top;
+    float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    j = 0;
+    for (; j + 8 <= d; j += 8) {
+      for (int l = 0; l < 8; l++) {
+        float e = trm_exp(scale * (xr[j + l] - top));
+        yr[j + l] = e;
+        lanes[l] += e;
+      }
+    }
+    float sum = 0;
+    for (; j < d; j++) {
+      float e = trm_exp(scale * (xr[j] - top));
+      yr[j] = e;
+      sum += e;
+    }
+    for (int l = 0; l < 8; l++) sum += lanes[l];
+    float inv = 1.0f / sum;
+    for (j = 0; j < d; j++) yr[j] *= inv;
+  }
+}
+
+/* Its gradient with respect to x: dx = scale * y * (dy - sum(dy * y)) over each row. */
+void trm_softmax_grad(const float* restrict dy, const float* restrict y, float* restrict dx,
+                      int64_t rows, int64_t d, float scale) {
+  for (int64_t row = 0; row < rows; row++) {
+    const float* dyr = dy + row * d;
+    const float* yr = y + row * d;
+    float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t j = 0;
+    for (; j + 8 <= d; j += 8) {
+      for (int l = 0; l < 8; l++) lanes[l] += dyr[j + l] * yr[j + l];
+    }
+    float sum = 0;
+    for (; j < d; j++) sum += dyr[j] * yr[j];
+    for (int l = 0; l < 8; l++) sum += lanes[l];
+    float* dxr = dx + row * d;
+    for (j = 0; j < d; j++) dxr[j] = scale * yr[j] * (dyr[j] - sum);
+  }
+}
