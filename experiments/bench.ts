@@ -243,7 +243,10 @@ async function writeLines(outPath: string, lines: unknown[], say: boolean): Prom
   await Deno.mkdir(new URL(".", `file://${Deno.realPathSync(".")}/${outPath}`), {
     recursive: true,
   });
-  await Deno.writeTextFile(outPath, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+  // Appended: a second run at the same commit and day keeps the first.
+  await Deno.writeTextFile(outPath, lines.map((l) => JSON.stringify(l)).join("\n") + "\n", {
+    append: true,
+  });
   if (say) console.log(`results written to ${outPath}`);
 }
 
