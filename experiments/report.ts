@@ -26,6 +26,7 @@ import { reportOptions, writeStudyReport } from "@kit/report/study.ts";
 import { loadRuns } from "@kit/report/load.ts";
 import { verdictFigure } from "@kit/report/verdict_figure.ts";
 import { armsOf, claimsTable } from "@kit/report/verdicts.ts";
+import { claimsReadmeTable } from "@kit/report/claims.ts";
 import { saveFigure } from "@kit/report/render.ts";
 import {
   expandStudy,
@@ -145,6 +146,7 @@ export async function main(args: string[]): Promise<number> {
     const claims = claimsTable(verdicts);
     const files = [
       ...await saveTable(claims, `${results}/tables`),
+      ...await saveTable(claimsReadmeTable(verdicts), `${results}/tables`),
       ...await saveFigure(verdictFigure(claims), `${results}/figures/verdicts`),
     ];
     console.log(`every claim: ${files.join(", ")}`);

@@ -7,6 +7,7 @@
  * are left out, as they are in a fresh clone.
  */
 import { assert, assertEquals } from "@kit/util/mod.ts";
+import { markdownTableCells } from "@kit/report/claims.ts";
 import { main } from "./report.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -66,4 +67,15 @@ Deno.test({
       await Deno.remove(tmp, { recursive: true });
     }
   },
+});
+
+Deno.test("the README's results table is the claims table deno task report writes", async () => {
+  const header = "| claim (paper Table 1-2)";
+  const readme = markdownTableCells(await Deno.readTextFile(`${root}README.md`), header);
+  const report = markdownTableCells(
+    await Deno.readTextFile(`${root}results/tables/claims.md`),
+    header,
+  );
+  assert(report.length > 1, "results/tables/claims.md has a claims table");
+  assertEquals(readme, report, "README's claims table differs from results/tables/claims.md");
 });

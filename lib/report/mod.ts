@@ -35,6 +35,7 @@ export type { HaltCount } from "./plots_compute.ts";
 export { renderSvg, saveFigure, svgToPng } from "./render.ts";
 export { reportOptions, studyFigures, studyTables, writeStudyReport } from "./study.ts";
 export { claimsTable, verdictTable } from "./verdicts.ts";
+export { claimsReadmeTable, markdownTableCells } from "./claims.ts";
 export { verdictFigure } from "./verdict_figure.ts";
 export { pairedDifference, tInterval, verdict } from "./stats.ts";
 export { saveTable, toCSV, toHTML, toLaTeX, toMarkdown } from "./table_format.ts";

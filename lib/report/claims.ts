@@ -1,0 +1,84 @@
+/**
+ * The README's results table: one row per claim of the paper that a study
+ * tests, built from the studies' verdict tables (verdicts.ts) so that the
+ * README quotes what `deno task report` rebuilds from the committed records
+ * (`results/tables/claims.md`; experiments/report_records_test.ts checks the
+ * README against it).
+ *
+ * @module
+ */
+import type { Leaf } from "./paper.ts";
+import type { ReportTable } from "./tables.ts";
+
+type Row = Record<string, Leaf | null | undefined>;
+
+const num = (v: Leaf | null | undefined) => (typeof v === "number" ? v : NaN);
+/** Points with one decimal and a typographic minus ("−16.3"); `sign` adds "+" to the others. */
+function points(v: number, sign = false): string {
+  const s = Math.abs(v).toFixed(1);
+  return v < 0 && s !== "0.0" ? `−${s}` : sign ? `+${s}` : s;
+}
+const pct = (v: Leaf | null | undefined, sign = false) => points(100 * num(v), sign);
+const interval = (d: Row, mean: string, lo: string, hi: string) =>
+  Number.isFinite(num(d[mean]))
+    ? `${pct(d[mean], true)} [${pct(d[lo], true)}, ${pct(d[hi], true)}]`
+    : "—";
+
+/** One row per variant of every study, against its study's base; paper numbers where the paper has the row. */
+export function claimsReadmeTable(verdicts: readonly ReportTable[]): ReportTable {
+  const rows: Record<string, string>[] = [];
+  const data: Row[] = [];
+  for (const t of verdicts) {
+    const base = t.data.find((d) => d.isBase);
+    if (!base) continue;
+    for (const d of t.data) {
+      if (d.isBase) continue;
+      const paper = num(d.paperExactAcc), paperDiff = num(d.paperDiff);
+      const study = String(d.study);
+      rows.push({
+        claim: String(d.paperVariant || d.variant),
+        paper: Number.isFinite(paper) && Number.isFinite(paperDiff)
+          ? `${points(paper - paperDiff)} → ${points(paper)} (${points(paperDiff, true)})`
+          : "— (kit's extension)",
+        kit: `${pct(base.exactMean)} ± ${pct(base.exactStd)} → ${pct(d.exactMean)} ± ${
+          pct(d.exactStd)
+        } (${d.seeds})`,
+        diff: interval(d, "diffMean", "diffLo", "diffHi"),
+        verdict: String(d.verdict ?? ""),
+        best: interval(d, "bestDiffMean", "bestDiffLo", "bestDiffHi"),
+        command: `\`deno task sweep ${study}\``,
+      });
+      data.push({ study, variant: d.variant, verdict: d.verdict, seeds: d.seeds });
+    }
+  }
+  return {
+    name: "claims",
+    title: "The paper's claims in the kit's regime: each variant against its study's base",
+    caption: verdicts[0]?.caption ?? "",
+    columns: [
+      { key: "claim", label: "claim (paper Table 1-2)", align: "left" },
+      { key: "paper", label: "paper: TRM → variant (Δ)", align: "left" },
+      { key: "kit", label: "kit: base → variant, exact % (seeds)", align: "left" },
+      { key: "diff", label: "kit Δ, paired [95% CI]", align: "left" },
+      { key: "verdict", label: "verdict", align: "left" },
+      { key: "best", label: "Δ at best eval [95% CI]", align: "left" },
+      { key: "command", label: "command", align: "left" },
+    ],
+    rows,
+    data,
+  };
+}
+
+/** The cells of the markdown table that starts with `header` in `text`, trimmed (alignment padding ignored). */
+export function markdownTableCells(text: string, header: string): string[][] {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => l.startsWith(header));
+  if (start < 0) return [];
+  const cells: string[][] = [];
+  for (const line of lines.slice(start)) {
+    if (!line.startsWith("|")) break;
+    if (/^\|[\s:|-]+\|$/.test(line)) continue; // the alignment row
+    cells.push(line.slice(1, -1).split(" | ").map((c) => c.trim()));
+  }
+  return cells;
+}
