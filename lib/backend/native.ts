@@ -45,6 +45,7 @@ const SYMBOLS = {
     result: "void",
   },
   trm_softmax: { parameters: ["pointer", "pointer", "i64", "i64", "f32"], result: "void" },
+  trm_transpose: { parameters: ["pointer", "pointer", "i64", "i64", "i64"], result: "void" },
   trm_softmax_grad: {
     parameters: ["pointer", "pointer", "pointer", "i64", "i64", "f32"],
     result: "void",
@@ -64,6 +65,8 @@ export const NATIVE_KERNELS = {
 const SOURCE = new URL("./native/kernels.c", import.meta.url);
 
 let active: { info: NativeInfo; lib: Deno.DynamicLibrary<typeof SYMBOLS> } | undefined;
+/** Whether the wasm backend's Transpose runs natively where it can (see {@link useNativeTranspose}). */
+let nativeTranspose = false;
 
 /** The native kernels in use, if {@link enableNative} succeeded. */
 export function nativeInfo(): NativeInfo | undefined {
@@ -147,7 +150,44 @@ function float32(kernel: string, ts: tf.TensorInfo[], shape = ts[0]!.shape): voi
   }
 }
 
+/**
+ * Routes the wasm backend's `Transpose` of float32 tensors that swap their
+ * last two axes (matMul gradients without BLAS, the sequence mixer) to the
+ * native kernel, or back. Every other transpose keeps the kernel that was
+ * registered before (wasm_kernels.ts's, or wasm's own). The values are the
+ * same bytes either way.
+ */
+export function useNativeTranspose(on: boolean): void {
+  nativeTranspose = on && active !== undefined;
+}
+
+function registerTranspose(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
+  const previous = tf.getKernel("Transpose", "wasm");
+  if (!previous) throw new Error("native kernels: the wasm backend is not registered");
+  const kernelFunc = (args: Parameters<tf.KernelFunc>[0]) => {
+    const x = (args.inputs as { x: tf.TensorInfo }).x;
+    const perm = (args.attrs as { perm: number[] }).perm;
+    const r = x.shape.length;
+    const swapsLastTwo = r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 &&
+      perm.slice(0, r - 2).every((p, i) => p === i);
+    if (!nativeTranspose || x.dtype !== "float32" || !swapsLastTwo) {
+      return previous.kernelFunc(args);
+    }
+    const b = args.backend as unknown as WasmBackend;
+    const out = b.makeOutput(perm.map((p) => x.shape[p]!), "float32");
+    const rows = x.shape[r - 2]!, cols = x.shape[r - 1]!;
+    const batch = x.shape.slice(0, r - 2).reduce((a, c) => a * c, 1);
+    if (batch * rows * cols === 0) return out;
+    const [xp, yp] = pointers(b, [x, out]);
+    lib.symbols.trm_transpose(xp!, yp!, BigInt(batch), BigInt(rows), BigInt(cols));
+    return out;
+  };
+  tf.unregisterKernel("Transpose", "wasm");
+  tf.registerKernel({ ...previous, kernelFunc: kernelFunc as tf.KernelFunc });
+}
+
 function register(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
+  registerTranspose(lib);
   const size = (t: tf.TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
   tf.registerKernel({
     kernelName: NATIVE_KERNELS.siluGate,

@@ -3,7 +3,7 @@ import { resolveConfig } from "../run/config.ts";
 import { loadTaskData } from "../data/datasets.ts";
 import { Sampler } from "../data/sampling.ts";
 import { Trainer } from "../train/trainer.ts";
-import { assert, assertRejects } from "../util/assert.ts";
+import { assert, assertEquals, assertRejects } from "../util/assert.ts";
 import { useBackend } from "./backend.ts";
 import { rmsNormClosedForm, siluGateClosedForm } from "./fast_layers.ts";
 import { kernelChoice } from "./kernels.ts";
@@ -15,6 +15,7 @@ import {
   rmsNormNative,
   siluGateNative,
   softmaxNative,
+  useNativeTranspose,
 } from "./native.ts";
 
 await useBackend("wasm", { native: "off" });
@@ -131,6 +132,29 @@ Deno.test(
       }
       assert((await tf.max(tf.abs(native[1]!)).data())[0]! > 1e-4);
     }
+  },
+);
+
+Deno.test(
+  "native transpose of the last two axes gives wasm's bytes; other transposes are untouched",
+  needsNative,
+  async () => {
+    const cases: [number[], number[]][] = [
+      [[37, 19], [1, 0]],
+      [[3, 40, 64], [0, 2, 1]],
+      [[2, 3, 17, 33], [0, 1, 3, 2]],
+      [[4, 5, 6], [1, 0, 2]], // not a swap of the last two: the previous kernel
+      [[0, 5], [1, 0]],
+    ];
+    for (const [shape, perm] of cases) {
+      const x = tf.randomNormal(shape, 0, 1, "float32", shape.length);
+      useNativeTranspose(true);
+      const native = await tf.transpose(x, perm).data();
+      useNativeTranspose(false);
+      const stock = await tf.transpose(x, perm).data();
+      assertEquals(native, stock, `[${shape}] perm [${perm}]`);
+    }
+    useNativeTranspose(false);
   },
 );
 

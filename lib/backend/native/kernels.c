@@ -164,3 +164,26 @@ void trm_softmax_grad(const float* restrict dy, const float* restrict y, float* 
     for (j = 0; j < d; j++) dxr[j] = scale * yr[j] * (dyr[j] - sum);
   }
 }
+
+/*
+ * y[b, j, i] = x[b, i, j] for `batch` matrices of [rows, cols]: the swap of
+ * the last two axes that matMul gradients and the sequence mixer make. In
+ * 16 x 16 tiles, so that both sides stay in cache whatever the strides.
+ */
+void trm_transpose(const float* restrict x, float* restrict y, int64_t batch, int64_t rows,
+                   int64_t cols) {
+  const int64_t tile = 16;
+  for (int64_t b = 0; b < batch; b++) {
+    const float* xb = x + b * rows * cols;
+    float* yb = y + b * rows * cols;
+    for (int64_t i0 = 0; i0 < rows; i0 += tile) {
+      int64_t i1 = i0 + tile < rows ? i0 + tile : rows;
+      for (int64_t j0 = 0; j0 < cols; j0 += tile) {
+        int64_t j1 = j0 + tile < cols ? j0 + tile : cols;
+        for (int64_t j = j0; j < j1; j++) {
+          for (int64_t i = i0; i < i1; i++) yb[j * rows + i] = xb[i * cols + j];
+        }
+      }
+    }
+  }
+}
