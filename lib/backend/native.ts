@@ -186,95 +186,86 @@ function registerTranspose(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
   tf.registerKernel({ ...previous, kernelFunc: kernelFunc as tf.KernelFunc });
 }
 
+/** Registers `f` as kernel `name` of the wasm backend. */
+function wasmKernel(
+  name: string,
+  f: (
+    inputs: Record<string, tf.TensorInfo>,
+    backend: WasmBackend,
+    attrs: Record<string, number>,
+  ) => tf.TensorInfo | tf.TensorInfo[],
+): void {
+  tf.registerKernel({
+    kernelName: name,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend, attrs }) =>
+      f(
+        inputs as Record<string, tf.TensorInfo>,
+        backend as unknown as WasmBackend,
+        attrs as unknown as Record<string, number>,
+      ),
+  });
+}
+
 function register(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
   registerTranspose(lib);
   const size = (t: tf.TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
-  tf.registerKernel({
-    kernelName: NATIVE_KERNELS.siluGate,
-    backendName: "wasm",
-    kernelFunc: ({ inputs, backend }) => {
-      const { gate, up } = inputs as { gate: tf.TensorInfo; up: tf.TensorInfo };
-      float32(NATIVE_KERNELS.siluGate, [gate, up]);
-      const b = backend as unknown as WasmBackend;
-      const out = b.makeOutput(gate.shape, "float32");
-      const [g, u, o] = pointers(b, [gate, up, out]);
-      lib.symbols.trm_silu_gate(g!, u!, o!, BigInt(size(gate)));
-      return out;
-    },
+  wasmKernel(NATIVE_KERNELS.siluGate, (inputs, b) => {
+    const { gate, up } = inputs as Record<"gate" | "up", tf.TensorInfo>;
+    float32(NATIVE_KERNELS.siluGate, [gate, up]);
+    const out = b.makeOutput(gate.shape, "float32");
+    const [g, u, o] = pointers(b, [gate, up, out]);
+    lib.symbols.trm_silu_gate(g!, u!, o!, BigInt(size(gate)));
+    return out;
   });
-  tf.registerKernel({
-    kernelName: NATIVE_KERNELS.siluGateGrad,
-    backendName: "wasm",
-    kernelFunc: ({ inputs, backend }) => {
-      const { dy, gate, up } = inputs as Record<"dy" | "gate" | "up", tf.TensorInfo>;
-      float32(NATIVE_KERNELS.siluGateGrad, [dy, gate, up]);
-      const b = backend as unknown as WasmBackend;
-      const dGate = b.makeOutput(gate.shape, "float32");
-      const dUp = b.makeOutput(gate.shape, "float32");
-      const [d, g, u, dg, du] = pointers(b, [dy, gate, up, dGate, dUp]);
-      lib.symbols.trm_silu_gate_grad(d!, g!, u!, dg!, du!, BigInt(size(gate)));
-      return [dGate, dUp];
-    },
+  wasmKernel(NATIVE_KERNELS.siluGateGrad, (inputs, b) => {
+    const { dy, gate, up } = inputs as Record<"dy" | "gate" | "up", tf.TensorInfo>;
+    float32(NATIVE_KERNELS.siluGateGrad, [dy, gate, up]);
+    const dGate = b.makeOutput(gate.shape, "float32");
+    const dUp = b.makeOutput(gate.shape, "float32");
+    const [d, g, u, dg, du] = pointers(b, [dy, gate, up, dGate, dUp]);
+    lib.symbols.trm_silu_gate_grad(d!, g!, u!, dg!, du!, BigInt(size(gate)));
+    return [dGate, dUp];
   });
   // RMSNorm over the last axis: outputs y and r = 1/rms per row ([..., 1]).
   const rowsOf = (t: tf.TensorInfo) => BigInt(size(t) / t.shape.at(-1)!);
-  tf.registerKernel({
-    kernelName: NATIVE_KERNELS.rmsNorm,
-    backendName: "wasm",
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x } = inputs as { x: tf.TensorInfo };
-      float32(NATIVE_KERNELS.rmsNorm, [x]);
-      const b = backend as unknown as WasmBackend;
-      const y = b.makeOutput(x.shape, "float32");
-      const r = b.makeOutput([...x.shape.slice(0, -1), 1], "float32");
-      const [xp, yp, rp] = pointers(b, [x, y, r]);
-      const eps = (attrs as { eps: number }).eps;
-      lib.symbols.trm_rms_norm(xp!, yp!, rp!, rowsOf(x), BigInt(x.shape.at(-1)!), eps);
-      return [y, r];
-    },
+  wasmKernel(NATIVE_KERNELS.rmsNorm, (inputs, b, attrs) => {
+    const { x } = inputs as Record<"x", tf.TensorInfo>;
+    float32(NATIVE_KERNELS.rmsNorm, [x]);
+    const y = b.makeOutput(x.shape, "float32");
+    const r = b.makeOutput([...x.shape.slice(0, -1), 1], "float32");
+    const [xp, yp, rp] = pointers(b, [x, y, r]);
+    const { eps } = attrs as { eps: number };
+    lib.symbols.trm_rms_norm(xp!, yp!, rp!, rowsOf(x), BigInt(x.shape.at(-1)!), eps);
+    return [y, r];
   });
-  tf.registerKernel({
-    kernelName: NATIVE_KERNELS.rmsNormGrad,
-    backendName: "wasm",
-    kernelFunc: ({ inputs, backend }) => {
-      const { dy, y, r } = inputs as Record<"dy" | "y" | "r", tf.TensorInfo>;
-      float32(NATIVE_KERNELS.rmsNormGrad, [dy, y]);
-      float32(NATIVE_KERNELS.rmsNormGrad, [r], [...y.shape.slice(0, -1), 1]);
-      const b = backend as unknown as WasmBackend;
-      const dx = b.makeOutput(y.shape, "float32");
-      const [d, yp, rp, dxp] = pointers(b, [dy, y, r, dx]);
-      lib.symbols.trm_rms_norm_grad(d!, yp!, rp!, dxp!, rowsOf(y), BigInt(y.shape.at(-1)!));
-      return dx;
-    },
+  wasmKernel(NATIVE_KERNELS.rmsNormGrad, (inputs, b) => {
+    const { dy, y, r } = inputs as Record<"dy" | "y" | "r", tf.TensorInfo>;
+    float32(NATIVE_KERNELS.rmsNormGrad, [dy, y]);
+    float32(NATIVE_KERNELS.rmsNormGrad, [r], [...y.shape.slice(0, -1), 1]);
+    const dx = b.makeOutput(y.shape, "float32");
+    const [d, yp, rp, dxp] = pointers(b, [dy, y, r, dx]);
+    lib.symbols.trm_rms_norm_grad(d!, yp!, rp!, dxp!, rowsOf(y), BigInt(y.shape.at(-1)!));
+    return dx;
   });
   // Softmax of scale·x over the last axis (attention's scores), and its gradient from y.
-  tf.registerKernel({
-    kernelName: NATIVE_KERNELS.softmax,
-    backendName: "wasm",
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x } = inputs as { x: tf.TensorInfo };
-      float32(NATIVE_KERNELS.softmax, [x]);
-      const b = backend as unknown as WasmBackend;
-      const y = b.makeOutput(x.shape, "float32");
-      const [xp, yp] = pointers(b, [x, y]);
-      const { scale } = attrs as { scale: number };
-      lib.symbols.trm_softmax(xp!, yp!, rowsOf(x), BigInt(x.shape.at(-1)!), scale);
-      return y;
-    },
+  wasmKernel(NATIVE_KERNELS.softmax, (inputs, b, attrs) => {
+    const { x } = inputs as Record<"x", tf.TensorInfo>;
+    float32(NATIVE_KERNELS.softmax, [x]);
+    const y = b.makeOutput(x.shape, "float32");
+    const [xp, yp] = pointers(b, [x, y]);
+    const { scale } = attrs as { scale: number };
+    lib.symbols.trm_softmax(xp!, yp!, rowsOf(x), BigInt(x.shape.at(-1)!), scale);
+    return y;
   });
-  tf.registerKernel({
-    kernelName: NATIVE_KERNELS.softmaxGrad,
-    backendName: "wasm",
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { dy, y } = inputs as Record<"dy" | "y", tf.TensorInfo>;
-      float32(NATIVE_KERNELS.softmaxGrad, [dy, y]);
-      const b = backend as unknown as WasmBackend;
-      const dx = b.makeOutput(y.shape, "float32");
-      const [d, yp, dxp] = pointers(b, [dy, y, dx]);
-      const { scale } = attrs as { scale: number };
-      lib.symbols.trm_softmax_grad(d!, yp!, dxp!, rowsOf(y), BigInt(y.shape.at(-1)!), scale);
-      return dx;
-    },
+  wasmKernel(NATIVE_KERNELS.softmaxGrad, (inputs, b, attrs) => {
+    const { dy, y } = inputs as Record<"dy" | "y", tf.TensorInfo>;
+    float32(NATIVE_KERNELS.softmaxGrad, [dy, y]);
+    const dx = b.makeOutput(y.shape, "float32");
+    const [d, yp, dxp] = pointers(b, [dy, y, dx]);
+    const { scale } = attrs as { scale: number };
+    lib.symbols.trm_softmax_grad(d!, yp!, dxp!, rowsOf(y), BigInt(y.shape.at(-1)!), scale);
+    return dx;
   });
 }
 

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { relDiff } from "./compare.ts";
 import { resolveConfig } from "../run/config.ts";
 import { loadTaskData } from "../data/datasets.ts";
 import { Sampler } from "../data/sampling.ts";
@@ -23,17 +24,6 @@ await useBackend("wasm", { native: "off" });
 /** Whether a C compiler builds the kernels here; the tests that need them are ignored where not. */
 const available = await enableNative().then(() => true, () => false);
 const needsNative = { ignore: !available, sanitizeResources: false };
-
-/** Max |a − b| over max |b|. */
-async function relDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  const [x, y] = [await a.data(), await b.data()];
-  let d = 0, m = 1e-12;
-  for (let i = 0; i < y.length; i++) {
-    d = Math.max(d, Math.abs(x[i]! - y[i]!));
-    m = Math.max(m, Math.abs(y[i]!));
-  }
-  return d / m;
-}
 
 /** Value and both gradients of sum(sin(f(gate, up))). */
 function valueAndGrads(

@@ -1,20 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { relDiff } from "../backend/compare.ts";
 import { assert, assertEquals } from "../util/assert.ts";
 import { chooseKernels, useBackend } from "../backend/mod.ts";
 import { applyRope, attention, rmsNorm, ropeTables, swiglu } from "./layers.ts";
 
 await useBackend("wasm");
-
-/** Max |a − b| over max |b|. */
-async function relDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  const [x, y] = [await a.data(), await b.data()];
-  let d = 0, m = 1e-12;
-  for (let i = 0; i < y.length; i++) {
-    d = Math.max(d, Math.abs(x[i]! - y[i]!));
-    m = Math.max(m, Math.abs(y[i]!));
-  }
-  return d / m;
-}
 
 /** Value and gradients of `f` with the closed-form gradients on and off. */
 function bothWays(f: (xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[]) {

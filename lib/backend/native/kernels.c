@@ -36,6 +36,19 @@ static inline float trm_exp(float x) {
   return (p * r * r + r + 1.0f) * scale.f;
 }
 
+/* sum of a[j] * b[j] over j < d, in 8 lanes so that it vectorizes without reassociating by flag. */
+static inline float trm_dot(const float* restrict a, const float* restrict b, int64_t d) {
+  float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t j = 0;
+  for (; j + 8 <= d; j += 8) {
+    for (int l = 0; l < 8; l++) lanes[l] += a[j + l] * b[j + l];
+  }
+  float sum = 0;
+  for (; j < d; j++) sum += a[j] * b[j];
+  for (int l = 0; l < 8; l++) sum += lanes[l];
+  return sum;
+}
+
 /* out = silu(gate) * up = gate * sigmoid(gate) * up. */
 void trm_silu_gate(const float* restrict gate, const float* restrict up, float* restrict out,
                    int64_t n) {
@@ -63,25 +76,16 @@ void trm_silu_gate_grad(const float* restrict dy, const float* restrict gate,
 
 /*
  * RMSNorm over rows of d values: r = 1 / sqrt(mean(x^2) + eps), y = x * r
- * (one value of r per row, kept for the gradient). The sum of squares runs in
- * 8 lanes so that it vectorizes without reassociating by flag.
+ * (one value of r per row, kept for the gradient).
  */
 void trm_rms_norm(const float* restrict x, float* restrict y, float* restrict r, int64_t rows,
                   int64_t d, float eps) {
   for (int64_t row = 0; row < rows; row++) {
     const float* xr = x + row * d;
-    float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int64_t j = 0;
-    for (; j + 8 <= d; j += 8) {
-      for (int l = 0; l < 8; l++) lanes[l] += xr[j + l] * xr[j + l];
-    }
-    float sum = 0;
-    for (; j < d; j++) sum += xr[j] * xr[j];
-    for (int l = 0; l < 8; l++) sum += lanes[l];
-    float inv = 1.0f / __builtin_sqrtf(sum / (float)d + eps);
+    float inv = 1.0f / __builtin_sqrtf(trm_dot(xr, xr, d) / (float)d + eps);
     r[row] = inv;
     float* yr = y + row * d;
-    for (j = 0; j < d; j++) yr[j] = xr[j] * inv;
+    for (int64_t j = 0; j < d; j++) yr[j] = xr[j] * inv;
   }
 }
 
@@ -91,17 +95,9 @@ void trm_rms_norm_grad(const float* restrict dy, const float* restrict y, const 
   for (int64_t row = 0; row < rows; row++) {
     const float* dyr = dy + row * d;
     const float* yr = y + row * d;
-    float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int64_t j = 0;
-    for (; j + 8 <= d; j += 8) {
-      for (int l = 0; l < 8; l++) lanes[l] += dyr[j + l] * yr[j + l];
-    }
-    float sum = 0;
-    for (; j < d; j++) sum += dyr[j] * yr[j];
-    for (int l = 0; l < 8; l++) sum += lanes[l];
-    float mean = sum / (float)d, inv = r[row];
+    float mean = trm_dot(dyr, yr, d) / (float)d, inv = r[row];
     float* dxr = dx + row * d;
-    for (j = 0; j < d; j++) dxr[j] = inv * (dyr[j] - yr[j] * mean);
+    for (int64_t j = 0; j < d; j++) dxr[j] = inv * (dyr[j] - yr[j] * mean);
   }
 }
 
@@ -152,16 +148,9 @@ void trm_softmax_grad(const float* restrict dy, const float* restrict y, float* 
   for (int64_t row = 0; row < rows; row++) {
     const float* dyr = dy + row * d;
     const float* yr = y + row * d;
-    float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int64_t j = 0;
-    for (; j + 8 <= d; j += 8) {
-      for (int l = 0; l < 8; l++) lanes[l] += dyr[j + l] * yr[j + l];
-    }
-    float sum = 0;
-    for (; j < d; j++) sum += dyr[j] * yr[j];
-    for (int l = 0; l < 8; l++) sum += lanes[l];
+    float sum = trm_dot(dyr, yr, d);
     float* dxr = dx + row * d;
-    for (j = 0; j < d; j++) dxr[j] = scale * yr[j] * (dyr[j] - sum);
+    for (int64_t j = 0; j < d; j++) dxr[j] = scale * yr[j] * (dyr[j] - sum);
   }
 }
 
