@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Stages the compact records of every finished run under results/runs/
 # (config.json, metrics.jsonl, summary.json; never checkpoints), rebuilds the
-# tables and figures from them, and stages those too. Commit afterwards:
+# tables and figures from them, puts the claims table into the README, and
+# stages those too. Commit afterwards:
 #
 #   bash tools/records.sh && git commit -m "Records: ..."
 #
@@ -21,5 +22,7 @@ echo "${n} finished runs staged"
 # The thinking studies' point records (test-time compute on a kept model).
 [ -d results/thinking ] && git add results/thinking
 deno task report >/dev/null
-git add results/tables results/figures
+# The README quotes the claims table (experiments/report_records_test.ts checks it).
+deno run -A tools/readme_claims.ts
+git add README.md results/tables results/figures
 git add -u results/tables results/figures

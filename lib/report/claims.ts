@@ -19,10 +19,17 @@ function points(v: number, sign = false): string {
   return v < 0 && s !== "0.0" ? `−${s}` : sign ? `+${s}` : s;
 }
 const pct = (v: Leaf | null | undefined, sign = false) => points(100 * num(v), sign);
-const interval = (d: Row, mean: string, lo: string, hi: string) =>
-  Number.isFinite(num(d[mean]))
-    ? `${pct(d[mean], true)} [${pct(d[lo], true)}, ${pct(d[hi], true)}]`
-    : "—";
+/** "mean ± std", or the mean alone where one seed gives no std. */
+const spread = (mean: Leaf | null | undefined, std: Leaf | null | undefined) =>
+  Number.isFinite(num(std)) ? `${pct(mean)} ± ${pct(std)}` : pct(mean);
+/** "mean [lo, hi]", "mean [no interval]" from one pair, "—" without a mean. */
+function interval(d: Row, mean: string, lo: string, hi: string): string {
+  if (!Number.isFinite(num(d[mean]))) return "—";
+  const ci = Number.isFinite(num(d[lo])) && Number.isFinite(num(d[hi]))
+    ? `${pct(d[lo], true)}, ${pct(d[hi], true)}`
+    : "no interval";
+  return `${pct(d[mean], true)} [${ci}]`;
+}
 
 /** One row per variant of every study, against its study's base; paper numbers where the paper has the row. */
 export function claimsReadmeTable(verdicts: readonly ReportTable[]): ReportTable {
@@ -40,8 +47,8 @@ export function claimsReadmeTable(verdicts: readonly ReportTable[]): ReportTable
         paper: Number.isFinite(paper) && Number.isFinite(paperDiff)
           ? `${points(paper - paperDiff)} → ${points(paper)} (${points(paperDiff, true)})`
           : "— (kit's extension)",
-        kit: `${pct(base.exactMean)} ± ${pct(base.exactStd)} → ${pct(d.exactMean)} ± ${
-          pct(d.exactStd)
+        kit: `${spread(base.exactMean, base.exactStd)} → ${
+          spread(d.exactMean, d.exactStd)
         } (${d.seeds})`,
         diff: interval(d, "diffMean", "diffLo", "diffHi"),
         verdict: String(d.verdict ?? ""),
