@@ -176,7 +176,7 @@ function registerTranspose(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
     const b = args.backend as unknown as WasmBackend;
     const out = b.makeOutput(perm.map((p) => x.shape[p]!), "float32");
     const rows = x.shape[r - 2]!, cols = x.shape[r - 1]!;
-    const batch = x.shape.slice(0, r - 2).reduce((a, c) => a * c, 1);
+    const batch = tf.util.sizeFromShape(x.shape.slice(0, r - 2));
     if (batch * rows * cols === 0) return out;
     const [xp, yp] = pointers(b, [x, out]);
     lib.symbols.trm_transpose(xp!, yp!, BigInt(batch), BigInt(rows), BigInt(cols));
@@ -209,7 +209,7 @@ function wasmKernel(
 
 function register(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
   registerTranspose(lib);
-  const size = (t: tf.TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
+  const size = (t: tf.TensorInfo) => tf.util.sizeFromShape(t.shape);
   wasmKernel(NATIVE_KERNELS.siluGate, (inputs, b) => {
     const { gate, up } = inputs as Record<"gate" | "up", tf.TensorInfo>;
     float32(NATIVE_KERNELS.siluGate, [gate, up]);
@@ -281,12 +281,6 @@ export async function enableNative(): Promise<NativeInfo> {
   register(lib);
   active = { info, lib };
   return info;
-}
-
-/** Whether the native kernels run on the active backend. */
-export function nativeOnActiveBackend(): boolean {
-  return active !== undefined &&
-    tf.getKernel(NATIVE_KERNELS.siluGate, tf.getBackend()) !== undefined;
 }
 
 /** silu(gate)·up and its gradient, each one native kernel. */
