@@ -30,7 +30,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs";
 import { type BlasInfo, disableBlas, enableBlas } from "./blas.ts";
 import { chooseKernels, type KernelChoice } from "./kernels.ts";
-import { enableNative, type NativeInfo, useNativeTranspose } from "./native.ts";
+import { enableNative, type NativeInfo, useNativeCopies } from "./native.ts";
 import { tuneWasmKernels } from "./wasm_kernels.ts";
 import { initWasmWithThreads } from "./wasm_threads.ts";
 
@@ -183,18 +183,18 @@ function configureBlas(mode: BlasMode, threads: number): { blas?: BlasInfo; note
 async function configureNative(mode: NativeMode): Promise<{ native?: NativeInfo; note?: string }> {
   if (mode === "off") {
     chooseKernels({ native: false });
-    useNativeTranspose(false);
+    useNativeCopies(false);
     return {};
   }
   try {
     const native = await enableNative();
     chooseKernels({ native: true });
-    useNativeTranspose(true);
+    useNativeCopies(true);
     return { native };
   } catch (e) {
     if (mode === "on") throw e;
     chooseKernels({ native: false });
-    useNativeTranspose(false);
+    useNativeCopies(false);
     return { note: `SwiGLU and RMSNorm on tfjs kernels: ${(e as Error).message.split("\n")[0]}` };
   }
 }

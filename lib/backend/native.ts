@@ -40,6 +40,10 @@ const SYMBOLS = {
     parameters: ["pointer", "pointer", "pointer", "i64", "i64", "f32"],
     result: "void",
   },
+  trm_add_rms_norm: {
+    parameters: ["pointer", "pointer", "pointer", "pointer", "i64", "i64", "f32"],
+    result: "void",
+  },
   trm_rms_norm_grad: {
     parameters: ["pointer", "pointer", "pointer", "pointer", "i64", "i64"],
     result: "void",
@@ -50,6 +54,25 @@ const SYMBOLS = {
     parameters: ["pointer", "pointer", "pointer", "i64", "i64", "f32"],
     result: "void",
   },
+  trm_rope: {
+    parameters: ["pointer", "pointer", "pointer", "pointer", "i64", "i64", "i64"],
+    result: "void",
+  },
+  trm_rope_grad: {
+    parameters: ["pointer", "pointer", "pointer", "pointer", "i64", "i64", "i64"],
+    result: "void",
+  },
+  trm_adam: {
+    parameters: [
+      ...["pointer", "pointer", "pointer", "pointer", "pointer", "pointer", "pointer", "i64"],
+      ...["f32", "f32", "f32", "f32", "f32", "f32", "f32", "i32"],
+    ],
+    result: "void",
+  },
+  trm_copy_blocks: {
+    parameters: ["pointer", "pointer", "i64", "i64", "i64", "i64"],
+    result: "void",
+  },
 } as const;
 
 /** Kernel names registered for the wasm backend. */
@@ -58,15 +81,19 @@ export const NATIVE_KERNELS = {
   siluGateGrad: "TrmSiluGateGrad",
   rmsNorm: "TrmRmsNorm",
   rmsNormGrad: "TrmRmsNormGrad",
+  addRmsNorm: "TrmAddRmsNorm",
   softmax: "TrmSoftmax",
   softmaxGrad: "TrmSoftmaxGrad",
+  rope: "TrmRope",
+  ropeGrad: "TrmRopeGrad",
+  adam: "TrmAdam",
 } as const;
 
 const SOURCE = new URL("./native/kernels.c", import.meta.url);
 
 let active: { info: NativeInfo; lib: Deno.DynamicLibrary<typeof SYMBOLS> } | undefined;
-/** Whether the wasm backend's Transpose runs natively where it can (see {@link useNativeTranspose}). */
-let nativeTranspose = false;
+/** Whether the wasm backend's Transpose, SplitV and Concat run natively where they can (see {@link useNativeCopies}). */
+let nativeCopies = false;
 
 /** The native kernels in use, if {@link enableNative} succeeded. */
 export function nativeInfo(): NativeInfo | undefined {
@@ -151,26 +178,28 @@ function float32(kernel: string, ts: tf.TensorInfo[], shape = ts[0]!.shape): voi
 }
 
 /**
- * Routes the wasm backend's `Transpose` of float32 tensors that swap their
- * last two axes (matMul gradients without BLAS, the sequence mixer) to the
- * native kernel, or back. Every other transpose keeps the kernel that was
- * registered before (wasm_kernels.ts's, or wasm's own). The values are the
- * same bytes either way.
+ * Routes the wasm backend's data movement on float32 tensors to native
+ * copies, or back: `Transpose` where it swaps the last two axes (matMul
+ * gradients without BLAS, the sequence mixer), and `SplitV` and `Concat`
+ * along any axis (the fused weights' split once per supervision step and its
+ * gradient, multi-scale z). Wasm ran a split along the last axis in a
+ * generic loop: 4% of a step at the mlp 512 bench shape. Everything else
+ * keeps the kernel registered before (wasm_kernels.ts's, or wasm's own).
+ * The values are the same bytes either way.
  */
-export function useNativeTranspose(on: boolean): void {
-  nativeTranspose = on && active !== undefined;
+export function useNativeCopies(on: boolean): void {
+  nativeCopies = on && active !== undefined;
 }
 
 function registerTranspose(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
-  const previous = tf.getKernel("Transpose", "wasm");
-  if (!previous) throw new Error("native kernels: the wasm backend is not registered");
+  const previous = previousKernel("Transpose");
   const kernelFunc = (args: Parameters<tf.KernelFunc>[0]) => {
     const x = (args.inputs as { x: tf.TensorInfo }).x;
     const perm = (args.attrs as { perm: number[] }).perm;
     const r = x.shape.length;
     const swapsLastTwo = r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 &&
       perm.slice(0, r - 2).every((p, i) => p === i);
-    if (!nativeTranspose || x.dtype !== "float32" || !swapsLastTwo) {
+    if (!nativeCopies || x.dtype !== "float32" || !swapsLastTwo) {
       return previous.kernelFunc(args);
     }
     const b = args.backend as unknown as WasmBackend;
@@ -184,6 +213,91 @@ function registerTranspose(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
   };
   tf.unregisterKernel("Transpose", "wasm");
   tf.registerKernel({ ...previous, kernelFunc: kernelFunc as tf.KernelFunc });
+}
+
+/** `kernel`'s wasm implementation, to fall back on; throws before the wasm backend is registered. */
+function previousKernel(kernel: string): tf.KernelConfig {
+  const previous = tf.getKernel(kernel, "wasm");
+  if (!previous) throw new Error("native kernels: the wasm backend is not registered");
+  return previous;
+}
+
+/** Byte offset `floats` float32 values past `p`. */
+function plus(p: Deno.PointerValue, floats: number): Deno.PointerValue {
+  return Deno.UnsafePointer.offset(p as Deno.PointerObject, floats * 4);
+}
+
+/**
+ * SplitV and Concat of float32 tensors as one block copy per piece: a piece
+ * of a tensor [...outer, a, ...inner] split or joined at axis a is `outer`
+ * runs of (its extent along a) x inner values.
+ */
+function registerCopies(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
+  const around = (shape: number[], axis: number) => ({
+    blocks: tf.util.sizeFromShape(shape.slice(0, axis)),
+    inner: tf.util.sizeFromShape(shape.slice(axis + 1)),
+  });
+  const split = previousKernel("SplitV");
+  const splitFunc = (args: Parameters<tf.KernelFunc>[0]) => {
+    const x = (args.inputs as { x: tf.TensorInfo }).x;
+    if (!nativeCopies || x.dtype !== "float32") return split.kernelFunc(args);
+    const attrs = args.attrs as { numOrSizeSplits: number | number[]; axis: number };
+    const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0]!;
+    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, attrs.numOrSizeSplits, axis);
+    const b = args.backend as unknown as WasmBackend;
+    const outs = sizes.map((n) =>
+      b.makeOutput(x.shape.map((d, i) => i === axis ? n : d), "float32")
+    );
+    const { blocks, inner } = around(x.shape, axis);
+    const [xp, ...ps] = pointers(b, [x, ...outs]);
+    let start = 0;
+    sizes.forEach((n, i) => {
+      if (blocks * n * inner > 0) {
+        lib.symbols.trm_copy_blocks(
+          plus(xp!, start * inner),
+          ps[i]!,
+          BigInt(blocks),
+          BigInt(n * inner),
+          BigInt(x.shape[axis]! * inner),
+          BigInt(n * inner),
+        );
+      }
+      start += n;
+    });
+    return outs;
+  };
+  const concat = previousKernel("Concat");
+  const concatFunc = (args: Parameters<tf.KernelFunc>[0]) => {
+    const xs = args.inputs as unknown as tf.TensorInfo[];
+    if (!nativeCopies || xs.some((t) => t.dtype !== "float32")) return concat.kernelFunc(args);
+    const axis = tf.util.parseAxisParam((args.attrs as { axis: number }).axis, xs[0]!.shape)[0]!;
+    const shapes = xs.map((t) => t.shape);
+    tf.backend_util.assertParamsConsistent(shapes, axis);
+    const b = args.backend as unknown as WasmBackend;
+    const out = b.makeOutput(tf.backend_util.computeOutShape(shapes, axis), "float32");
+    const { blocks, inner } = around(out.shape, axis);
+    const [op, ...ps] = pointers(b, [out, ...xs]);
+    let start = 0;
+    xs.forEach((t, i) => {
+      const n = t.shape[axis]!;
+      if (blocks * n * inner > 0) {
+        lib.symbols.trm_copy_blocks(
+          ps[i]!,
+          plus(op!, start * inner),
+          BigInt(blocks),
+          BigInt(n * inner),
+          BigInt(n * inner),
+          BigInt(out.shape[axis]! * inner),
+        );
+      }
+      start += n;
+    });
+    return out;
+  };
+  for (const [previous, kernelFunc] of [[split, splitFunc], [concat, concatFunc]] as const) {
+    tf.unregisterKernel(previous.kernelName, "wasm");
+    tf.registerKernel({ ...previous, kernelFunc: kernelFunc as tf.KernelFunc });
+  }
 }
 
 /** Registers `f` as kernel `name` of the wasm backend. */
@@ -209,6 +323,7 @@ function wasmKernel(
 
 function register(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
   registerTranspose(lib);
+  registerCopies(lib);
   const size = (t: tf.TensorInfo) => tf.util.sizeFromShape(t.shape);
   wasmKernel(NATIVE_KERNELS.siluGate, (inputs, b) => {
     const { gate, up } = inputs as Record<"gate" | "up", tf.TensorInfo>;
@@ -239,6 +354,16 @@ function register(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
     lib.symbols.trm_rms_norm(xp!, yp!, rp!, rowsOf(x), BigInt(x.shape.at(-1)!), eps);
     return [y, r];
   });
+  wasmKernel(NATIVE_KERNELS.addRmsNorm, (inputs, b, attrs) => {
+    const { a, b: c } = inputs as Record<"a" | "b", tf.TensorInfo>;
+    float32(NATIVE_KERNELS.addRmsNorm, [a, c]);
+    const y = b.makeOutput(a.shape, "float32");
+    const r = b.makeOutput([...a.shape.slice(0, -1), 1], "float32");
+    const [ap, cp, yp, rp] = pointers(b, [a, c, y, r]);
+    const { eps } = attrs as { eps: number };
+    lib.symbols.trm_add_rms_norm(ap!, cp!, yp!, rp!, rowsOf(a), BigInt(a.shape.at(-1)!), eps);
+    return [y, r];
+  });
   wasmKernel(NATIVE_KERNELS.rmsNormGrad, (inputs, b) => {
     const { dy, y, r } = inputs as Record<"dy" | "y" | "r", tf.TensorInfo>;
     float32(NATIVE_KERNELS.rmsNormGrad, [dy, y]);
@@ -266,6 +391,31 @@ function register(lib: Deno.DynamicLibrary<typeof SYMBOLS>): void {
     const { scale } = attrs as { scale: number };
     lib.symbols.trm_softmax_grad(d!, yp!, dxp!, rowsOf(y), BigInt(y.shape.at(-1)!), scale);
     return dx;
+  });
+  // RoPE on [..., L, hd] with [L, hd] tables, and its gradient (the same shapes).
+  const rope = (name: string, f: typeof lib.symbols.trm_rope) =>
+    wasmKernel(name, (inputs, b) => {
+      const { x, cos, sin } = inputs as Record<"x" | "cos" | "sin", tf.TensorInfo>;
+      float32(name, [x]);
+      float32(name, [cos, sin], x.shape.slice(-2));
+      const y = b.makeOutput(x.shape, "float32");
+      const [xp, cp, sp, yp] = pointers(b, [x, cos, sin, y]);
+      f(xp!, cp!, sp!, yp!, rowsOf(x), BigInt(cos.shape[0]!), BigInt(x.shape.at(-1)!));
+      return y;
+    });
+  rope(NATIVE_KERNELS.rope, lib.symbols.trm_rope);
+  rope(NATIVE_KERNELS.ropeGrad, lib.symbols.trm_rope_grad);
+  wasmKernel(NATIVE_KERNELS.adam, (inputs, b, attrs) => {
+    const { p, g, m, v } = inputs as Record<"p" | "g" | "m" | "v", tf.TensorInfo>;
+    float32(NATIVE_KERNELS.adam, [p, g, m, v]);
+    const outs = [p, m, v].map(() => b.makeOutput(p.shape, "float32"));
+    const [pp, gp, mp, vp, po, mo, vo] = pointers(b, [p, g, m, v, ...outs]);
+    const a = attrs as unknown as AdamStep;
+    lib.symbols.trm_adam(
+      ...[pp!, gp!, mp!, vp!, po!, mo!, vo!, BigInt(size(p))] as const,
+      ...[a.beta1, a.beta2, a.c1, a.c2, a.lr, a.weightDecay, a.eps, a.atan2 ? 1 : 0] as const,
+    );
+    return outs;
   });
 }
 
@@ -321,6 +471,86 @@ export function rmsNormNative(x: tf.Tensor, eps: number): tf.Tensor {
     }) as unknown as Parameters<typeof tf.customGrad>[0],
   ) as unknown as (x: tf.Tensor) => tf.Tensor;
   return f(x);
+}
+
+/**
+ * RMSNorm of a + b over the last axis, one native kernel (the sum is not a
+ * tensor of its own); its gradient is RMSNorm's, the same for a and b.
+ */
+export function addRmsNormNative(a: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor {
+  const f = tf.customGrad(
+    ((ai: tf.Tensor, bi: tf.Tensor, save: tf.GradSaveFunc) => {
+      const [y, r] = tf.engine().runKernel(
+        NATIVE_KERNELS.addRmsNorm,
+        { a: ai, b: bi },
+        { eps } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor[];
+      save([y!, r!]);
+      return {
+        value: y!,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const dx = tf.engine().runKernel(NATIVE_KERNELS.rmsNormGrad, {
+            dy,
+            y: saved[0]!,
+            r: saved[1]!,
+          }) as tf.Tensor;
+          // One tensor per input: the engine frees each input's gradient on its own.
+          return [dx, tf.clone(dx)];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0],
+  ) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+  return f(a, b);
+}
+
+/**
+ * Rotary embedding of x [..., L, hd] with tables cos, sin [L, hd]:
+ * x·cos + rotate_half(x)·sin, and its gradient, each one native kernel. The
+ * tables are constants (no gradient).
+ */
+export function ropeNative(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
+  const f = tf.customGrad(
+    ((xi: tf.Tensor) => ({
+      value: tf.engine().runKernel(NATIVE_KERNELS.rope, { x: xi, cos, sin }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor) =>
+        tf.engine().runKernel(NATIVE_KERNELS.ropeGrad, { x: dy, cos, sin }) as tf.Tensor,
+    })) as unknown as Parameters<typeof tf.customGrad>[0],
+  ) as unknown as (x: tf.Tensor) => tf.Tensor;
+  return f(x);
+}
+
+/** The numbers of one Adam step ({@link adamNative}). */
+export interface AdamStep {
+  beta1: number;
+  beta2: number;
+  /** Bias corrections 1 - beta^t. */
+  c1: number;
+  c2: number;
+  lr: number;
+  weightDecay: number;
+  /** AdamW's epsilon (unused with atan2). */
+  eps: number;
+  /** AdamATan2's step atan2(m̂, sqrt(v̂)) instead of AdamW's m̂ / (sqrt(v̂) + eps). */
+  atan2: boolean;
+}
+
+/**
+ * One Adam step for a parameter p with gradient g and moments m, v, as one
+ * native pass: returns the new [p, m, v]. tfjs's ops took 14 kernels per
+ * parameter, 5-6% of a training step at hidden 512.
+ */
+export function adamNative(
+  p: tf.Tensor,
+  g: tf.Tensor,
+  m: tf.Tensor,
+  v: tf.Tensor,
+  step: AdamStep,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(
+    NATIVE_KERNELS.adam,
+    { p, g, m, v },
+    step as unknown as tf.NamedAttrMap,
+  ) as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
 
 /** softmax(scale·x) over the last axis and its gradient, each one native kernel. */

@@ -9,14 +9,16 @@ import { useBackend } from "./backend.ts";
 import { rmsNormClosedForm, siluGateClosedForm } from "./fast_layers.ts";
 import { kernelChoice } from "./kernels.ts";
 import {
+  addRmsNormNative,
   buildNative,
   enableNative,
   NATIVE_KERNELS,
   nativeInfo,
   rmsNormNative,
+  ropeNative,
   siluGateNative,
   softmaxNative,
-  useNativeTranspose,
+  useNativeCopies,
 } from "./native.ts";
 
 await useBackend("wasm", { native: "off" });
@@ -98,6 +100,89 @@ Deno.test(
 );
 
 Deno.test(
+  "native RMSNorm of a sum and its gradients equal tfjs's norm of tf.add within fp32 rounding",
+  needsNative,
+  async () => {
+    for (const d of [64, 13]) {
+      const a = tf.mul(tf.randomNormal([5, 9, d], 0, 1, "float32", d), tf.linspace(1e-2, 1e2, d));
+      const b = tf.randomNormal([5, 9, d], 0, 1, "float32", d + 1);
+      const native = valueAndGrads((x, y) => addRmsNormNative(x, y, 1e-5), a, b);
+      const tfjs = valueAndGrads((x, y) => rmsNormClosedForm(tf.add(x, y), 1e-5), a, b);
+      for (const [i, what] of ["value", "d a", "d b"].entries()) {
+        const diff = await relDiff(native[i]!, tfjs[i]!);
+        assert(diff < 2e-6, `d=${d}: ${what} differs by ${diff}`);
+      }
+      assert((await tf.max(tf.abs(native[2]!)).data())[0]! > 1e-4);
+    }
+  },
+);
+
+Deno.test(
+  "native RoPE and its gradient equal x·cos + rotate_half(x)·sin in tfjs's kernels",
+  needsNative,
+  async () => {
+    // Head sizes 16 (the studies'), 8 and 6 (halves shorter than a vector); 7 positions.
+    for (const hd of [16, 8, 6]) {
+      const x = tf.randomNormal([3, 2, 7, hd], 0, 1, "float32", hd);
+      const cos = tf.randomNormal([7, hd], 0, 1, "float32", hd + 1);
+      const sin = tf.randomNormal([7, hd], 0, 1, "float32", hd + 2);
+      const stock = (t: tf.Tensor) => {
+        const [x1, x2] = tf.split(t, 2, 3);
+        return tf.add(tf.mul(t, cos), tf.mul(tf.concat([tf.neg(x2!), x1!], 3), sin));
+      };
+      const w = tf.randomNormal(x.shape, 0, 1, "float32", 7);
+      const grads = (f: (t: tf.Tensor) => tf.Tensor) => [
+        f(x),
+        tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), w)))(x),
+      ];
+      const native = grads((t) => ropeNative(t, cos, sin));
+      const tfjs = grads(stock);
+      for (const [i, what] of ["value", "gradient"].entries()) {
+        const diff = await relDiff(native[i]!, tfjs[i]!);
+        assert(diff < 2e-6, `hd=${hd}: ${what} differs by ${diff}`);
+      }
+    }
+  },
+);
+
+Deno.test(
+  "native split and concat along any axis give wasm's bytes; int32 keeps wasm's kernels",
+  needsNative,
+  async () => {
+    const cases: [number[], number[], number][] = [
+      [[128, 342], [171, 171], 1], // a fused gate_up weight
+      [[4, 9, 24], [8, 8, 8], 2], // multi-scale z, along the last axis
+      [[4, 9, 24], [2, 0, 7], 1], // an empty piece
+      [[6, 5], [1, 5], 0],
+      [[2, 3, 4, 5], [3, 2], 3],
+    ];
+    const both = async (f: () => tf.Tensor | tf.Tensor[]) => {
+      useNativeCopies(true);
+      const native = [f()].flat();
+      useNativeCopies(false);
+      const stock = [f()].flat();
+      return [
+        await Promise.all(native.map((t) => t.data())),
+        await Promise.all(stock.map((t) => t.data())),
+      ];
+    };
+    for (const [shape, sizes, axis] of cases) {
+      const x = tf.randomNormal(shape, 0, 1, "float32", shape.length);
+      const [splitN, splitS] = await both(() => tf.split(x, sizes, axis));
+      assertEquals(splitN, splitS, `split [${shape}] into ${sizes} at ${axis}`);
+      const parts = tf.split(x, sizes, axis);
+      const [catN, catS] = await both(() => tf.concat(parts, axis));
+      assertEquals(catN, catS, `concat at ${axis} of [${shape}]`);
+      assertEquals(catN![0], await x.data());
+    }
+    const ints = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32");
+    const [intN, intS] = await both(() => tf.concat(tf.split(ints, [1, 2], 1), 1));
+    assertEquals(intN, intS);
+    useNativeCopies(false);
+  },
+);
+
+Deno.test(
   "native softmax(scale·x) and its gradient equal tfjs's kernels within fp32 rounding",
   needsNative,
   async () => {
@@ -138,13 +223,13 @@ Deno.test(
     ];
     for (const [shape, perm] of cases) {
       const x = tf.randomNormal(shape, 0, 1, "float32", shape.length);
-      useNativeTranspose(true);
+      useNativeCopies(true);
       const native = await tf.transpose(x, perm).data();
-      useNativeTranspose(false);
+      useNativeCopies(false);
       const stock = await tf.transpose(x, perm).data();
       assertEquals(native, stock, `[${shape}] perm [${perm}]`);
     }
-    useNativeTranspose(false);
+    useNativeCopies(false);
   },
 );
 
@@ -161,33 +246,40 @@ Deno.test(
 );
 
 Deno.test(
-  "training steps with native SwiGLU match tfjs's within fp32 rounding",
+  "training steps with the native kernels match tfjs's within fp32 rounding, both mixers",
   needsNative,
   async () => {
-    const cfg = resolveConfig("smoke", { mixer: "mlp", steps: 3 });
-    const data = await loadTaskData(cfg.data, 0);
-    const losses = async (native: "on" | "off") => {
-      await useBackend("wasm", { native });
-      const trainer = new Trainer(cfg, new Sampler(data.train, { augment: false, seed: 0 }));
-      try {
-        const out: number[] = [];
-        for (let i = 0; i < 3; i++) {
-          const r = trainer.trainStep();
-          out.push((await r.data())[0]!);
-          r.dispose();
-        }
-        return out;
-      } finally {
-        trainer.dispose();
-      }
-    };
-    const [a, b] = [await losses("on"), await losses("off")];
-    await useBackend("wasm", { native: "off" });
-    for (let i = 0; i < a.length; i++) {
-      assert(Math.abs(a[i]! - b[i]!) < 1e-4 * Math.abs(b[i]!), `step ${i + 1}: ${a[i]} vs ${b[i]}`);
-    }
+    for (const mixer of ["mlp", "attention"] as const) await nativeMatchesTfjs(mixer);
   },
 );
+
+async function nativeMatchesTfjs(mixer: "mlp" | "attention"): Promise<void> {
+  const cfg = resolveConfig("smoke", { mixer, steps: 3 });
+  const data = await loadTaskData(cfg.data, 0);
+  const losses = async (native: "on" | "off") => {
+    await useBackend("wasm", { native });
+    const trainer = new Trainer(cfg, new Sampler(data.train, { augment: false, seed: 0 }));
+    try {
+      const out: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = trainer.trainStep();
+        out.push((await r.data())[0]!);
+        r.dispose();
+      }
+      return out;
+    } finally {
+      trainer.dispose();
+    }
+  };
+  const [a, b] = [await losses("on"), await losses("off")];
+  await useBackend("wasm", { native: "off" });
+  for (let i = 0; i < a.length; i++) {
+    assert(
+      Math.abs(a[i]! - b[i]!) < 1e-4 * Math.abs(b[i]!),
+      `${mixer}, step ${i + 1}: ${a[i]} vs ${b[i]}`,
+    );
+  }
+}
 
 Deno.test("buildNative says plainly when there is no compiler", async () => {
   await assertRejects(() => buildNative("/nonexistent/cc"), "no C compiler");

@@ -20,7 +20,13 @@ import {
   rmsNormClosedForm,
   siluGateClosedForm,
 } from "../backend/fast_layers.ts";
-import { rmsNormNative, siluGateNative, softmaxNative } from "../backend/native.ts";
+import {
+  addRmsNormNative,
+  rmsNormNative,
+  ropeNative,
+  siluGateNative,
+  softmaxNative,
+} from "../backend/native.ts";
 import { type Fused, fusedParts, fusedWhole } from "./fused.ts";
 
 /**
@@ -63,6 +69,16 @@ export function rmsNorm(x: tf.Tensor, eps: number): tf.Tensor {
   const { layers, native } = kernelChoice();
   if (layers === "fast") return native ? rmsNormNative(x, eps) : rmsNormClosedForm(x, eps);
   return tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)));
+}
+
+/**
+ * rmsNorm(a + b): the post-norm block's residual sum and norm. With the native
+ * kernels one pass, without the sum as a tensor of its own.
+ */
+export function addRmsNorm(a: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor {
+  const { layers, native } = kernelChoice();
+  if (layers === "fast" && native) return addRmsNormNative(a, b, eps);
+  return rmsNorm(tf.add(a, b), eps);
 }
 
 /**
@@ -111,12 +127,16 @@ export function ropeTables(
  * With the fast layers, rotate_half is a product with a signed permutation
  * matrix: the same numbers (each output is one input times ±1), where wasm's
  * split and concat along the last axis took 26% of an attention step at the
- * study shape (`deno task bench --profile`).
+ * study shape (`deno task bench --profile`). With the native kernels, all of
+ * it is one kernel each way: the product, two multiplies and the add were
+ * still 13% of that step.
  */
 export function applyRope(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor4D {
   const half = x.shape[3] / 2;
+  const { layers, native } = kernelChoice();
+  if (layers === "fast" && native) return ropeNative(x, cos, sin) as tf.Tensor4D;
   let rotated: tf.Tensor;
-  if (kernelChoice().layers === "fast") {
+  if (layers === "fast") {
     rotated = linear(x, tf.tensor2d(rotateHalfMatrix(x.shape[3]), [2 * half, 2 * half]));
   } else {
     const [x1, x2] = tf.split(x, [half, half], 3) as [tf.Tensor4D, tf.Tensor4D];

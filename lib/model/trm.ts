@@ -19,7 +19,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { type ModelConfig, totalLength } from "./config.ts";
 import type { Weights } from "./init.ts";
 import { fusedWeight, withSplitWeights } from "./fused.ts";
-import { attention, embed, linear, rmsNorm, ropeTables, swiglu } from "./layers.ts";
+import { addRmsNorm, attention, embed, linear, ropeTables, swiglu } from "./layers.ts";
 import { detach, noGrad } from "./nograd.ts";
 import { tidyTensors } from "./tidy.ts";
 
@@ -232,7 +232,10 @@ export class TRM {
     return { logits, qHalt, qContinue };
   }
 
-  /** Post-norm block: mix tokens (sequence MLP or attention), then a channel SwiGLU. */
+  /**
+   * Post-norm block: mix tokens (sequence MLP or attention), then a channel
+   * SwiGLU, each added to its input and normed: addRmsNorm(a, b) = rmsNorm(a + b).
+   */
   block(w: Weights, p: string, h: tf.Tensor3D): tf.Tensor3D {
     const eps = this.cfg.rmsEps;
     if (this.cfg.mixer === "mlp") {
@@ -244,7 +247,7 @@ export class TRM {
         fusedWeight(w, `${p}.mlp_t.gate_up_proj`),
         w[`${p}.mlp_t.down_proj`]!,
       );
-      h = tf.transpose(rmsNorm(tf.add(t, mixed), eps), [0, 2, 1]) as tf.Tensor3D;
+      h = tf.transpose(addRmsNorm(t, mixed, eps), [0, 2, 1]) as tf.Tensor3D;
     } else {
       const a = attention(
         h,
@@ -253,10 +256,10 @@ export class TRM {
         this.cfg.heads,
         this.#rope,
       );
-      h = rmsNorm(tf.add(h, a), eps) as tf.Tensor3D;
+      h = addRmsNorm(h, a, eps) as tf.Tensor3D;
     }
     const m = swiglu(h, fusedWeight(w, `${p}.mlp.gate_up_proj`), w[`${p}.mlp.down_proj`]!);
-    return rmsNorm(tf.add(h, m), eps) as tf.Tensor3D;
+    return addRmsNorm(h, m, eps) as tf.Tensor3D;
   }
 
   /** Frees the constant tables this model holds. */

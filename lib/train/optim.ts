@@ -11,6 +11,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { kernelChoice } from "../backend/kernels.ts";
+import { adamNative } from "../backend/native.ts";
 
 /** Dense optimiser choice. */
 export type OptimizerKind = "adamAtan2" | "adamw";
@@ -47,6 +49,18 @@ export class Adam {
       const p = params[name]!;
       const m = this.#slot(this.m, name, p);
       const v = this.#slot(this.v, name, p);
+      if (kernelChoice().native) {
+        // The same update in one native pass (native.ts; optim_test.ts compares them).
+        tf.tidy(() => {
+          const eps = this.opts.eps ?? 1e-8;
+          const step = { beta1: b1, beta2: b2, c1, c2, lr, weightDecay: wd, eps };
+          const [p2, m2, v2] = adamNative(p, g, m, v, { ...step, atan2: kind === "adamAtan2" });
+          m.assign(m2);
+          v.assign(v2);
+          p.assign(p2);
+        });
+        continue;
+      }
       tf.tidy(() => {
         m.assign(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)));
         v.assign(tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2)));

@@ -8,6 +8,7 @@
  * Written so that gcc and clang vectorize every loop (-O3 -fno-math-errno
  * -fno-trapping-math): no calls into libm, a branch-free exp.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 typedef union {
@@ -86,6 +87,23 @@ void trm_rms_norm(const float* restrict x, float* restrict y, float* restrict r,
     r[row] = inv;
     float* yr = y + row * d;
     for (int64_t j = 0; j < d; j++) yr[j] = xr[j] * inv;
+  }
+}
+
+/*
+ * RMSNorm of a + b (the block's residual sum, never materialised on its own):
+ * y = s * r with s = a + b, r as above.
+ */
+void trm_add_rms_norm(const float* restrict a, const float* restrict b, float* restrict y,
+                      float* restrict r, int64_t rows, int64_t d, float eps) {
+  for (int64_t row = 0; row < rows; row++) {
+    const float* ar = a + row * d;
+    const float* br = b + row * d;
+    float* yr = y + row * d;
+    for (int64_t j = 0; j < d; j++) yr[j] = ar[j] + br[j];
+    float inv = 1.0f / __builtin_sqrtf(trm_dot(yr, yr, d) / (float)d + eps);
+    r[row] = inv;
+    for (int64_t j = 0; j < d; j++) yr[j] *= inv;
   }
 }
 
@@ -173,6 +191,105 @@ void trm_transpose(const float* restrict x, float* restrict y, int64_t batch, in
           for (int64_t i = i0; i < i1; i++) yb[j * rows + i] = xb[i * cols + j];
         }
       }
+    }
+  }
+}
+
+/*
+ * Rotary embedding on rows of hd values, row i at position i % len (x is
+ * [B, H, L, hd]; cos and sin are [L, hd]): y = x * cos + rotate_half(x) * sin
+ * with rotate_half(x) = [-x2, x1], x1 and x2 the two halves of the row.
+ */
+void trm_rope(const float* restrict x, const float* restrict cos, const float* restrict sin,
+              float* restrict y, int64_t rows, int64_t len, int64_t hd) {
+  const int64_t half = hd / 2;
+  for (int64_t row = 0; row < rows; row++) {
+    const float* xr = x + row * hd;
+    const float* c = cos + (row % len) * hd;
+    const float* s = sin + (row % len) * hd;
+    float* yr = y + row * hd;
+    for (int64_t j = 0; j < half; j++) yr[j] = xr[j] * c[j] - xr[j + half] * s[j];
+    for (int64_t j = half; j < hd; j++) yr[j] = xr[j] * c[j] + xr[j - half] * s[j];
+  }
+}
+
+/*
+ * Its gradient, the transposed map: dx = dy * cos + rotate_half^T(dy * sin),
+ * rotate_half^T(u) = [u2, -u1].
+ */
+void trm_rope_grad(const float* restrict dy, const float* restrict cos,
+                   const float* restrict sin, float* restrict dx, int64_t rows, int64_t len,
+                   int64_t hd) {
+  const int64_t half = hd / 2;
+  for (int64_t row = 0; row < rows; row++) {
+    const float* dr = dy + row * hd;
+    const float* c = cos + (row % len) * hd;
+    const float* s = sin + (row % len) * hd;
+    float* xr = dx + row * hd;
+    for (int64_t j = 0; j < half; j++) xr[j] = dr[j] * c[j] + dr[j + half] * s[j + half];
+    for (int64_t j = half; j < hd; j++) xr[j] = dr[j] * c[j] - dr[j - half] * s[j - half];
+  }
+}
+
+/*
+ * `blocks` runs of `count` floats from src to dst, each side advancing by its
+ * own stride: one piece of a split or a concat along any axis (the blocks are
+ * the axes before it, a run is the piece's extent along it and after).
+ */
+void trm_copy_blocks(const float* restrict src, float* restrict dst, int64_t blocks,
+                     int64_t count, int64_t src_stride, int64_t dst_stride) {
+  for (int64_t i = 0; i < blocks; i++) {
+    __builtin_memcpy(dst + i * dst_stride, src + i * src_stride, (size_t)count * sizeof(float));
+  }
+}
+
+/*
+ * atan(a) for a >= 0 (Cephes atanf: reduced to |a| <= tan(pi/8), then a
+ * polynomial; within 2 ulp), written with selects so that it vectorizes.
+ */
+static inline float trm_atan(float a) {
+  int big = a > 2.414213562373095f, mid = a > 0.4142135623730950f;
+  float base = big ? 1.5707963267948966f : mid ? 0.7853981633974483f : 0.0f;
+  float t = big ? -1.0f / a : mid ? (a - 1.0f) / (a + 1.0f) : a;
+  float z = t * t;
+  float p = ((8.05374449538e-2f * z - 1.38776856032e-1f) * z + 1.99777106478e-1f) * z -
+            3.33329491539e-1f;
+  return base + (p * z * t + t);
+}
+
+/*
+ * One Adam step on n values, decoupled weight decay first as torch does:
+ * m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, m^ = m / c1, v^ = v / c2,
+ * p = p (1 - lr wd) - lr step with step = atan2(m^, sqrt(v^)) (AdamATan2,
+ * `use_atan2` non-zero) or m^ / (sqrt(v^) + eps) (AdamW). atan2's second
+ * argument is never negative here, so it is atan(|m^| / sqrt(v^)) with m^'s
+ * sign, and 0 where both are 0 (torch's atan2(0, 0)).
+ */
+void trm_adam(const float* restrict p, const float* restrict g, const float* restrict m,
+              const float* restrict v, float* restrict p_out, float* restrict m_out,
+              float* restrict v_out, int64_t n, float b1, float b2, float c1, float c2, float lr,
+              float wd, float eps, int32_t use_atan2) {
+  const float keep = 1.0f - lr * wd;
+  // Two loops, not a test inside one: gcc vectorizes neither with the test inside.
+  if (use_atan2) {
+    for (int64_t i = 0; i < n; i++) {
+      float mi = m[i] * b1 + g[i] * (1.0f - b1);
+      float vi = v[i] * b2 + g[i] * g[i] * (1.0f - b2);
+      float m_hat = mi / c1, root = __builtin_sqrtf(vi / c2);
+      float mag = m_hat < 0 ? -m_hat : m_hat;
+      float angle = mag == 0.0f ? 0.0f : trm_atan(mag / root);
+      m_out[i] = mi;
+      v_out[i] = vi;
+      p_out[i] = p[i] * keep - (m_hat < 0 ? -angle : angle) * lr;
+    }
+  } else {
+    for (int64_t i = 0; i < n; i++) {
+      float mi = m[i] * b1 + g[i] * (1.0f - b1);
+      float vi = v[i] * b2 + g[i] * g[i] * (1.0f - b2);
+      float m_hat = mi / c1, root = __builtin_sqrtf(vi / c2);
+      m_out[i] = mi;
+      v_out[i] = vi;
+      p_out[i] = p[i] * keep - m_hat / (root + eps) * lr;
     }
   }
 }
